@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GwangjuSiteConfig(AppConfig):
+    name = "gwangju_site"
+    verbose_name = "Gwangju site"

@@ -1,0 +1,18 @@
+"""Settings for the test suite: production-like (DEBUG off), fast hashing, temp media."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-only-" + "x" * 60)
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+_tmp = tempfile.mkdtemp(prefix="gwangju-test-")
+os.environ.setdefault("MEDIA_ROOT", os.path.join(_tmp, "media"))
+os.environ.setdefault("PROTECTED_MEDIA_ROOT", os.path.join(_tmp, "protected"))
+os.environ.setdefault("PDF_CACHE_ROOT", os.path.join(_tmp, "pdf-cache"))
+
+from .settings import *  # noqa: E402,F403
+from .settings import STORAGES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}

@@ -1,0 +1,46 @@
+"""Admin forms for photos and attachments: every file is checked before anything is stored."""
+
+from django import forms
+
+from .models import Attachment, ClipImage
+from .uploads import check_attachment, check_photo
+
+
+class ClipImageForm(forms.ModelForm):
+    class Meta:
+        model = ClipImage
+        fields = ["position", "image", "alt_text", "caption"]
+        widgets = {"position": forms.HiddenInput}
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image and "image" in self.changed_data:
+            return check_photo(image)
+        return image
+
+    def clean_alt_text(self):
+        alt = (self.cleaned_data.get("alt_text") or "").strip()
+        if not alt:
+            raise forms.ValidationError("Describe the photo for people who cannot see it.")
+        return alt
+
+
+class AttachmentForm(forms.ModelForm):
+    class Meta:
+        model = Attachment
+        fields = ["position", "file", "title"]
+        widgets = {"position": forms.HiddenInput}
+
+    def clean_file(self):
+        uploaded = self.cleaned_data.get("file")
+        if uploaded and "file" in self.changed_data:
+            name, kind, to_store = check_attachment(uploaded)
+            self._checked = (name, kind, to_store)
+            return to_store
+        return uploaded
+
+    def save(self, commit=True):
+        checked = getattr(self, "_checked", None)
+        if checked:
+            self.instance.set_checked_file(*checked)
+        return super().save(commit=commit)

@@ -1,0 +1,39 @@
+"""Files follow their rows: removed only once the delete or replacement has committed."""
+
+from django.db.models.signals import post_delete, pre_save
+from django.dispatch import receiver
+
+from .models import Attachment, ClipImage
+from .renditions import rendition_names
+from .uploads import delete_file_after_commit
+
+
+def _previous_name(sender, instance, field):
+    if instance.pk is None:
+        return ""
+    old = sender.objects.filter(pk=instance.pk).values_list(field, flat=True).first()
+    return old or ""
+
+
+@receiver(pre_save, sender=ClipImage)
+@receiver(pre_save, sender=Attachment)
+def remove_replaced_file(sender, instance, raw, **kwargs):
+    if raw:
+        return
+    field = "image" if sender is ClipImage else "file"
+    old = _previous_name(sender, instance, field)
+    current = getattr(instance, field)
+    if old and old != current.name:
+        for name in [old, *(rendition_names(old) if sender is ClipImage else [])]:
+            delete_file_after_commit(current.storage, name)
+
+
+@receiver(post_delete, sender=ClipImage)
+def remove_photo_files(sender, instance, **kwargs):
+    for name in [instance.image.name, *rendition_names(instance.image.name)]:
+        delete_file_after_commit(instance.image.storage, name)
+
+
+@receiver(post_delete, sender=Attachment)
+def remove_attachment_file(sender, instance, **kwargs):
+    delete_file_after_commit(instance.file.storage, instance.file.name)

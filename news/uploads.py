@@ -1,0 +1,231 @@
+"""Checks every uploaded file passes before it is stored, and the clean-up of files
+whose database rows never came to be or are gone.
+
+An upload is accepted only when its extension, the type its bytes show and (for
+images) the format Pillow decodes agree, and it is within the size limits.
+Images are re-encoded, so trailing bytes and metadata (EXIF location included)
+never reach storage.
+"""
+
+import contextvars
+import io
+import logging
+import stat
+import unicodedata
+import warnings
+import zipfile
+from contextlib import contextmanager
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from PIL import Image, ImageOps
+
+from .filetypes import IMAGE_CONTAINERS, KINDS, sniff_container
+
+logger = logging.getLogger(__name__)
+
+MAX_NAME_LENGTH = 200
+_INVISIBLE = {
+    "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff",  # zero-width
+    "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",  # bidi embeddings and overrides
+    "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c",  # bidi isolates and marks
+}
+_EXECUTABLE_SUFFIXES = {
+    ".exe", ".com", ".bat", ".cmd", ".scr", ".msi", ".dll", ".js", ".vbs", ".ps1", ".sh", ".jar",
+    ".html", ".htm", ".svg", ".xhtml", ".php", ".py", ".hta", ".lnk",
+}
+
+
+def clean_original_name(name):
+    """The uploader's file name as data: NFC, no directories, no invisible or control characters."""
+    name = unicodedata.normalize("NFC", name or "")
+    if "\x00" in name:
+        raise ValidationError("The file name contains a NUL character.", code="name_control")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(
+        ch for ch in name if ch not in _INVISIBLE and unicodedata.category(ch) not in {"Cc", "Cf", "Zl", "Zp"}
+    )
+    name = name.strip(" .")
+    if not name:
+        raise ValidationError("The file has no usable name.", code="name_empty")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationError(
+            f"The file name is {len(name)} characters long; please shorten it to {MAX_NAME_LENGTH} or fewer.",
+            code="name_too_long",
+        )
+    stem_suffixes = [s.lower() for s in PurePosixPath(name).suffixes[:-1]]
+    if any(s in _EXECUTABLE_SUFFIXES for s in stem_suffixes):
+        raise ValidationError("File names with a hidden second extension are not accepted.", code="double_ext")
+    return name
+
+
+def _read_head(uploaded, size=8192):
+    uploaded.seek(0)
+    head = uploaded.read(size)
+    uploaded.seek(0)
+    return head
+
+
+def _check_size(uploaded, limit, what):
+    if uploaded.size > limit:
+        raise ValidationError(
+            f"The {what} is {filesizeformat(uploaded.size)}; the limit is {filesizeformat(limit)}.",
+            code="too_large",
+        )
+
+
+def inspect_archive(archive):
+    """Refuse ZIP bombs and path tricks without extracting anything."""
+    entries = archive.infolist()
+    if len(entries) > settings.UPLOAD_MAX_ARCHIVE_ENTRIES:
+        raise ValidationError(
+            f"The archive holds {len(entries)} entries; the limit is {settings.UPLOAD_MAX_ARCHIVE_ENTRIES}.",
+            code="archive_entries",
+        )
+    total = sum(entry.file_size for entry in entries)
+    if total > settings.UPLOAD_MAX_ARCHIVE_UNCOMPRESSED_BYTES:
+        raise ValidationError(
+            f"The archive expands to {filesizeformat(total)}; the limit is "
+            f"{filesizeformat(settings.UPLOAD_MAX_ARCHIVE_UNCOMPRESSED_BYTES)}.",
+            code="archive_size",
+        )
+    for entry in entries:
+        name = entry.filename.replace("\\", "/")
+        if name.startswith("/") or ".." in name.split("/") or (len(name) > 1 and name[1] == ":"):
+            raise ValidationError(f"The archive has an unsafe entry path: {name!r}.", code="archive_path")
+        if stat.S_ISLNK(entry.external_attr >> 16):
+            raise ValidationError(f"The archive holds a symbolic link: {name!r}.", code="archive_symlink")
+
+
+def _open_zip(uploaded):
+    try:
+        uploaded.seek(0)
+        return zipfile.ZipFile(uploaded)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+
+
+def check_attachment(uploaded):
+    """Validate an attachment upload. Returns (clean original name, Kind, file to store)."""
+    name = clean_original_name(uploaded.name)
+    suffix = PurePosixPath(name).suffix.lower()
+    kind = KINDS.get(suffix)
+    if kind is None:
+        allowed = ", ".join(sorted({k.label for k in KINDS.values()}))
+        raise ValidationError(
+            f"“{suffix or name}” files are not accepted. Allowed: {allowed}.", code="type_not_allowed"
+        )
+    limit = settings.UPLOAD_MAX_IMAGE_BYTES if kind.container in IMAGE_CONTAINERS else None
+    _check_size(uploaded, limit or settings.UPLOAD_MAX_ATTACHMENT_BYTES, "file")
+    if uploaded.size == 0:
+        raise ValidationError("The file is empty.", code="empty")
+    found = sniff_container(_read_head(uploaded), lambda: _open_zip(uploaded))
+    if found != kind.container:
+        raise ValidationError(
+            f"The file is named “{suffix}” but its content is not a {kind.label} file.", code="type_mismatch"
+        )
+    if found in IMAGE_CONTAINERS:
+        return name, kind, reencode_image(uploaded, expected_format=IMAGE_CONTAINERS[found])
+    if found in {"zip", "hwpx"} or found.startswith("ooxml"):
+        archive = _open_zip(uploaded)
+        inspect_archive(archive)
+        uploaded.seek(0)
+    return name, kind, uploaded
+
+
+def check_photo(uploaded):
+    """Validate a gallery photo. Returns the re-encoded file to store."""
+    name = clean_original_name(uploaded.name)
+    _check_size(uploaded, settings.UPLOAD_MAX_IMAGE_BYTES, "photo")
+    suffix = PurePosixPath(name).suffix.lower()
+    kind = KINDS.get(suffix)
+    found = sniff_container(_read_head(uploaded), lambda: None)
+    if kind is None or kind.container not in IMAGE_CONTAINERS or found != kind.container:
+        raise ValidationError(
+            "Upload a JPEG, PNG, WebP or GIF photo whose name matches its content.", code="photo_type"
+        )
+    return reencode_image(uploaded, expected_format=IMAGE_CONTAINERS[found])
+
+
+def reencode_image(uploaded, expected_format):
+    """Decode fully (catching truncation and bombs), apply orientation, drop metadata."""
+    uploaded.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(uploaded, formats=[expected_format])
+            frames = getattr(image, "n_frames", 1)
+            if image.width * image.height * frames > settings.UPLOAD_MAX_IMAGE_PIXELS:
+                raise ValidationError(
+                    f"The image is too large ({image.width}×{image.height} pixels, {frames} frame(s)).",
+                    code="image_pixels",
+                )
+            image.load()
+            original_name = getattr(uploaded, "name", "image")
+            output = io.BytesIO()
+            if expected_format == "GIF" and frames > 1:
+                image.save(output, format="GIF", save_all=True, optimize=False)
+            else:
+                image = ImageOps.exif_transpose(image)
+                if expected_format == "JPEG" and image.mode not in {"RGB", "L"}:
+                    image = image.convert("RGB")
+                options = {"quality": 90, "optimize": True} if expected_format in {"JPEG", "WEBP"} else {}
+                image.save(output, format=expected_format, **options)
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError("The image has too many pixels to be processed safely.", code="image_pixels") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        logger.info("Refused an image upload: %s", exc)
+        raise ValidationError("The image is damaged or incomplete and cannot be used.", code="image_broken") from None
+    return ContentFile(output.getvalue(), name=PurePosixPath(original_name).name)
+
+
+# --- files that must not outlive their rows -------------------------------------
+
+_files_written = contextvars.ContextVar("files_written", default=None)
+
+
+class ProtectedStorage(FileSystemStorage):
+    """File storage that remembers what a request wrote, so a rolled-back save can take it back."""
+
+    def _save(self, name, content):
+        name = super()._save(name, content)
+        written = _files_written.get()
+        if written is not None:
+            written.append((self, name))
+        return name
+
+
+@contextmanager
+def files_follow_transaction():
+    """Run a save in a transaction; if it fails, delete the files it wrote."""
+    written = []
+    token = _files_written.set(written)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        for storage, name in written:
+            storage.delete(name)
+        raise
+    finally:
+        _files_written.reset(token)
+
+
+def delete_file_after_commit(storage, name):
+    if not name:
+        return
+
+    def delete():
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete %s", name, exc_info=True)
+
+    transaction.on_commit(delete)

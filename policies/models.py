@@ -1,0 +1,144 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from projects.models import Project, TimestampedModel
+
+CIRCLED_NUMBERS = "①②③④⑤⑥⑦⑧⑨⑩"
+
+
+class Principle(models.Model):
+    """The administration's guiding principles: values, devices, objective, vision."""
+
+    class Kind(models.TextChoices):
+        VALUE = "value", "Administrative value"
+        DEVICE = "device", "Policy device"
+        OBJECTIVE = "objective", "Policy objective"
+        VISION = "vision", "Vision"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["kind", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "title"], name="principle_unique_title_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title}"
+
+
+class Field(models.Model):
+    """One of the six policy fields the 100 achievements are grouped in."""
+
+    number = models.PositiveSmallIntegerField(
+        unique=True,
+        validators=[MinValueValidator(1), MaxValueValidator(6)],
+        error_messages={"unique": "Another field already has this number."},
+    )
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1, number__lte=6),
+                name="field_number_1_to_6",
+                violation_error_message="A field number is between 1 and 6.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("policies:achievements") + f"?field={self.slug}"
+
+
+class AchievementQuerySet(models.QuerySet):
+    def major(self):
+        return self.filter(major_rank__isnull=False).order_by("major_rank")
+
+
+class Achievement(TimestampedModel):
+    field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="achievements")
+    number = models.PositiveSmallIntegerField(
+        unique=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="1 to 100.",
+        error_messages={"unique": "Another achievement already has this number."},
+    )
+    title = models.CharField(max_length=300)
+    summary = models.TextField()
+    major_rank = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="1 to 10 for the ten major achievements; empty for the others.",
+        error_messages={"unique": "Another achievement already has this rank."},
+    )
+    projects = models.ManyToManyField(Project, blank=True, related_name="achievements")
+
+    objects = AchievementQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("major_rank").asc(nulls_last=True), "number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1, number__lte=100),
+                name="achievement_number_1_to_100",
+                violation_error_message="An achievement number is between 1 and 100.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(major_rank__isnull=True) | models.Q(major_rank__gte=1, major_rank__lte=10),
+                name="achievement_major_rank_1_to_10",
+                violation_error_message="A major-achievement rank is between 1 and 10.",
+            ),
+        ]
+        indexes = [models.Index(fields=["field", "number"], name="achievement_field_idx")]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("policies:achievements") + f"#achievement-{self.number}"
+
+
+class Objective(TimestampedModel):
+    """One of the ten key policy objectives for the next three years."""
+
+    number = models.PositiveSmallIntegerField(
+        unique=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="1 to 10, shown as ① to ⑩.",
+        error_messages={"unique": "Another objective already has this number."},
+    )
+    title = models.CharField(max_length=300)
+    body = models.TextField()
+    projects = models.ManyToManyField(Project, blank=True, related_name="objectives")
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1, number__lte=10),
+                name="objective_number_1_to_10",
+                violation_error_message="An objective number is between 1 and 10.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.symbol} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("policies:objective", kwargs={"number": self.number})
+
+    @property
+    def symbol(self):
+        return CIRCLED_NUMBERS[self.number - 1] if 1 <= self.number <= 10 else str(self.number)

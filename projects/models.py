@@ -1,0 +1,124 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from .formatting import format_partial_date, format_won
+
+
+class TimestampedModel(models.Model):
+    """Audit fields shared by every content model."""
+
+    created = models.DateTimeField(auto_now_add=True, editable=False)
+    updated = models.DateTimeField(auto_now=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    FIRST_HALF = "h1", "First half of the year"
+    SECOND_HALF = "h2", "Latter half of the year"
+    YEAR = "year", "Year"
+
+
+class ProjectQuerySet(models.QuerySet):
+    def featured(self):
+        return self.filter(featured=True)
+
+
+class Project(TimestampedModel):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        UNDER_WAY = "under_way", "Under way"
+        OPERATING = "operating", "Operating"
+        COMPLETED = "completed", "Completed"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, error_messages={"unique": "A project with this slug exists."})
+    summary = models.CharField(max_length=500, help_text="One or two sentences, shown in lists and search results.")
+    body = models.TextField(blank=True, help_text="Plain text; blank lines separate paragraphs.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    start_date = models.DateField(null=True, blank=True, help_text="The first day of the period when not exact.")
+    start_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.MONTH)
+    target_date = models.DateField(null=True, blank=True, help_text="The first day of the period when not exact.")
+    target_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR)
+    budget_won = models.BigIntegerField(
+        "budget (won)", null=True, blank=True, help_text="Whole won, e.g. 1236000000000 for 1.236 trillion won."
+    )
+    budget_note = models.CharField(max_length=200, blank=True, help_text="e.g. '91.8 billion won from national budget'")
+    location = models.CharField(max_length=200, blank=True)
+    lead_organisation = models.CharField(max_length=200, blank=True)
+    featured = models.BooleanField(default=False, help_text="Shown on the home page.")
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(budget_won__isnull=True) | models.Q(budget_won__gte=0),
+                name="project_budget_not_negative",
+                violation_error_message="The budget cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_date__isnull=True)
+                | models.Q(target_date__isnull=True)
+                | models.Q(target_date__gte=models.F("start_date")),
+                name="project_target_after_start",
+                violation_error_message="The target date cannot be before the start date.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "name"], name="project_status_name_idx"),
+            models.Index(fields=["featured", "name"], name="project_featured_idx"),
+            models.Index(Lower("name"), name="project_name_lower_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", kwargs={"slug": self.slug})
+
+    @property
+    def start_display(self):
+        return format_partial_date(self.start_date, self.start_precision)
+
+    @property
+    def target_display(self):
+        return format_partial_date(self.target_date, self.target_precision)
+
+    @property
+    def budget_display(self):
+        return format_won(self.budget_won)
+
+
+class Milestone(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveSmallIntegerField(default=0)
+    date = models.DateField(help_text="The first day of the period when not exact.")
+    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.MONTH)
+    title = models.CharField(max_length=300)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["project", "position", "date"]
+        indexes = [models.Index(fields=["project", "position"], name="milestone_order_idx")]
+
+    def __str__(self):
+        return f"{self.date_display}: {self.title}"
+
+    @property
+    def date_display(self):
+        return format_partial_date(self.date, self.date_precision)
