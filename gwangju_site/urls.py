@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from . import views
+from .sitemaps import SITEMAPS
+
+admin.site.site_header = "Gwangju Newsroom"
+admin.site.site_title = "Gwangju Newsroom admin"
+admin.site.index_title = "Content"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("news/", include("news.urls")),
+    path("policies/", include("policies.urls")),
+    path("projects/", include("projects.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "gwangju_site.views.page_not_found"
+handler500 = "gwangju_site.views.server_error"

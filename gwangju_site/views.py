@@ -1,0 +1,117 @@
+import logging
+
+from django.db import DatabaseError, connection
+from django.db.models import Q
+from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError, JsonResponse
+from django.template import loader
+from django.urls import reverse
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_safe
+from django.views.generic import TemplateView
+
+from news.filters import clean_query, search_clips
+from news.models import NewsClip
+from policies.models import Achievement, Objective
+from projects.models import Project
+
+logger = logging.getLogger(__name__)
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            latest_clips=NewsClip.objects.published().cards()[:6],
+            objectives=Objective.objects.only("number", "title"),
+            featured_projects=Project.objects.featured().only("slug", "name", "summary", "status")[:6],
+        )
+        return context
+
+
+def _words_match(fields, words):
+    condition = Q()
+    for word in words:
+        any_field = Q()
+        for field in fields:
+            any_field |= Q(**{f"{field}__icontains": word})
+        condition &= any_field
+    return condition
+
+
+class SearchView(TemplateView):
+    """One search over clips, achievements, objectives and projects, grouped by type."""
+
+    template_name = "search.html"
+    per_group = 20
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = clean_query(self.request.GET.get("q"))
+        context["query"] = query
+        context["breadcrumbs"] = [(None, "Search")]
+        if not query:
+            context["groups"] = []
+            return context
+        words = query.split()[:10]
+        groups = [
+            ("News clips", list(search_clips(NewsClip.objects.published().cards(), query)[: self.per_group])),
+            (
+                "Major achievements",
+                list(
+                    Achievement.objects.filter(_words_match(["title", "summary"], words)).only(
+                        "number", "title", "summary"
+                    )[: self.per_group]
+                ),
+            ),
+            (
+                "Key policy objectives",
+                list(Objective.objects.filter(_words_match(["title", "body"], words))[: self.per_group]),
+            ),
+            (
+                "Projects",
+                list(
+                    Project.objects.filter(_words_match(["name", "summary", "body"], words)).only(
+                        "slug", "name", "summary", "status"
+                    )[: self.per_group]
+                ),
+            ),
+        ]
+        context["groups"] = groups
+        context["total"] = sum(len(items) for _, items in groups)
+        return context
+
+
+@require_safe
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: the database does not answer")
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def page_not_found(request, exception=None):
+    # Rendered without a request context: error pages must not touch the database.
+    return HttpResponseNotFound(loader.render_to_string("404.html", {"request_path": request.path}))
+
+
+def server_error(request):
+    return HttpResponseServerError(loader.render_to_string("500.html"))

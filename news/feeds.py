@@ -1,0 +1,33 @@
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from .models import NewsClip
+
+
+class LatestClipsFeed(Feed):
+    feed_type = Rss201rev2Feed
+    title = "Gwangju Metropolitan City — News clips"
+    description = "News from Gwangju Metropolitan City, Korea."
+
+    def link(self):
+        return reverse("news:list")
+
+    def items(self):
+        return NewsClip.objects.published().only("slug", "title", "subtitle", "body", "publish_at", "author_name")[:30]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        # Plain text: feed readers render descriptions as HTML, and Django escapes it.
+        text = f"{item.subtitle}. {strip_tags(item.body)}" if item.subtitle else strip_tags(item.body)
+        return Truncator(text).words(80)
+
+    def item_pubdate(self, item):
+        return item.publish_at
+
+    def item_author_name(self, item):
+        return item.author_name

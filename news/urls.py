@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import download_views, views
+from .feeds import LatestClipsFeed
+
+app_name = "news"
+
+urlpatterns = [
+    path("", views.ClipListView.as_view(), name="list"),
+    path("feed/", LatestClipsFeed(), name="feed"),
+    path("<slug:slug>/", views.ClipDetailView.as_view(), name="detail"),
+    path("<slug:slug>/attachments/<int:pk>/", download_views.attachment, name="attachment"),
+    path("<slug:slug>/attachments.zip", download_views.bundle, name="bundle"),
+    path("<slug:slug>/page.pdf", download_views.page_pdf, name="pdf"),
+    path("<slug:slug>/photos/<int:pk>/<str:size>/", download_views.photo, name="photo"),
+]

@@ -1,0 +1,30 @@
+"""Who may see which clip: the public sees `published()`, staff may preview everything.
+
+Every public view of a clip, its photos, attachments, ZIP and PDF looks the clip
+up through `visible_clips`, so the rule lives here and nowhere else.
+"""
+
+from django.shortcuts import get_object_or_404
+
+from .models import NewsClip
+
+
+def may_preview(user):
+    return bool(user and user.is_active and user.is_staff)
+
+
+def visible_clips(request):
+    if may_preview(request.user):
+        return NewsClip.objects.all()
+    return NewsClip.objects.published()
+
+
+def get_visible_clip(request, slug):
+    return get_object_or_404(visible_clips(request), slug=slug)
+
+
+def mark_private_if_preview(response, clip):
+    """A staff preview of unpublished content must never sit in a shared cache."""
+    if not clip.is_published():
+        response["Cache-Control"] = "private, no-store"
+    return response
