@@ -1,0 +1,136 @@
+"""Shared test helpers: plain factory functions over the real models and storage.
+
+Media lives in a temporary folder made by gwangju_site/test_settings.py.
+"""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.utils import timezone
+from PIL import Image
+
+from news.filetypes import KINDS
+from news.models import Attachment, ClipImage, NewsClip
+from news.uploads import check_attachment, check_photo
+from policies.models import Achievement, Field, Objective
+from projects.models import Project
+
+SEED_SLUG = "gwangju-a-year-in-innovation"
+
+
+def image_bytes(fmt="JPEG", size=(64, 48), color=(20, 90, 160), **save_options):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format=fmt, **save_options)
+    return buffer.getvalue()
+
+
+def pdf_bytes(text="Hello"):
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+        b"% " + text.encode() + b"\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+def upload(name, data, content_type="application/octet-stream"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+_counter = {"n": 0}
+
+
+def _next():
+    _counter["n"] += 1
+    return _counter["n"]
+
+
+@pytest.fixture
+def make_clip(db):
+    def make(**overrides):
+        n = _next()
+        fields = {
+            "title": f"Test clip {n}",
+            "slug": f"test-clip-{n}",
+            "subtitle": f"Subtitle {n}",
+            "highlights": "First highlight\nSecond highlight",
+            "body": f"<p>Body of clip {n}.</p>",
+            "status": NewsClip.Status.PUBLISHED,
+            "publish_at": timezone.now() - timedelta(hours=n),
+        }
+        fields.update(overrides)
+        return NewsClip.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_photo(db):
+    def make(clip, *, name="photo.jpg", data=None, alt_text="A photo", caption="A caption", position=0):
+        stored = check_photo(upload(name, data or image_bytes()))
+        return ClipImage.objects.create(clip=clip, image=stored, alt_text=alt_text, caption=caption, position=position)
+
+    return make
+
+
+@pytest.fixture
+def make_attachment(db):
+    def make(clip, *, name="report.pdf", data=None, title="", position=0):
+        original_name, kind, stored = check_attachment(upload(name, data if data is not None else pdf_bytes()))
+        attachment = Attachment(clip=clip, title=title, position=position)
+        attachment.set_checked_file(original_name, kind, stored)
+        attachment.save()
+        return attachment
+
+    return make
+
+
+@pytest.fixture
+def make_project(db):
+    def make(**overrides):
+        n = _next()
+        fields = {"name": f"Project {n}", "slug": f"project-{n}", "summary": f"Summary {n}"}
+        fields.update(overrides)
+        return Project.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_objective(db):
+    def make(number, **overrides):
+        fields = {"number": number, "title": f"Objective {number}", "body": f"Body {number}"}
+        fields.update(overrides)
+        return Objective.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_achievement(db):
+    def make(number, **overrides):
+        field = overrides.pop("field", None) or Field.objects.get_or_create(
+            number=1, defaults={"name": "Jobs", "slug": "jobs"}
+        )[0]
+        fields = {"field": field, "number": number, "title": f"Achievement {number}", "summary": "Summary"}
+        fields.update(overrides)
+        return Achievement.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("load_seed", stdout=io.StringIO())
+    return NewsClip.objects.get(slug=SEED_SLUG)
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_user("editor", password="pw-editor-123", is_staff=True)
+    client.force_login(user)
+    return client
+
+
+__all__ = ["KINDS", "SEED_SLUG", "image_bytes", "pdf_bytes", "upload"]
