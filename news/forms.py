@@ -10,7 +10,7 @@ class ClipImageForm(forms.ModelForm):
     class Meta:
         model = ClipImage
         fields = ["position", "image", "alt_text", "caption"]
-        widgets = {"position": forms.HiddenInput}
+        error_messages = {"alt_text": {"required": "Describe the photo for people who cannot see it."}}
 
     def clean_image(self):
         image = self.cleaned_data.get("image")
@@ -18,18 +18,11 @@ class ClipImageForm(forms.ModelForm):
             return check_photo(image)
         return image
 
-    def clean_alt_text(self):
-        alt = (self.cleaned_data.get("alt_text") or "").strip()
-        if not alt:
-            raise forms.ValidationError("Describe the photo for people who cannot see it.")
-        return alt
-
 
 class AttachmentForm(forms.ModelForm):
     class Meta:
         model = Attachment
         fields = ["position", "file", "title"]
-        widgets = {"position": forms.HiddenInput}
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")

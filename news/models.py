@@ -114,7 +114,7 @@ class NewsClip(TimestampedModel):
 
 class ClipImage(models.Model):
     clip = models.ForeignKey(NewsClip, on_delete=models.CASCADE, related_name="images")
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField("order", default=0, help_text="Lower numbers come first.")
     image = models.ImageField(
         upload_to=photo_upload_to,
         storage=protected_storage,
@@ -162,7 +162,7 @@ class ClipImage(models.Model):
 
 class Attachment(models.Model):
     clip = models.ForeignKey(NewsClip, on_delete=models.CASCADE, related_name="attachments")
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField("order", default=0, help_text="Lower numbers come first.")
     file = models.FileField(upload_to=attachment_upload_to, storage=protected_storage, max_length=200)
     title = models.CharField("display title", max_length=300, blank=True)
     original_name = models.CharField(max_length=255, editable=False)
