@@ -53,6 +53,8 @@ class NewsClipQuerySet(models.QuerySet):
             self.only("id", "slug", "title", "subtitle", "body", "publish_at", "view_count", "status")
             .annotate(num_attachments=models.Count("attachments", distinct=True))
             .prefetch_related(photos)
+            # Meta.ordering is not applied to aggregated queries: order explicitly.
+            .order_by("-publish_at", "-id")
         )
 
 
