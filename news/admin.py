@@ -45,8 +45,15 @@ class AttachmentInline(admin.TabularInline):
 
 @admin.register(NewsClip)
 class NewsClipAdmin(AuditedAdmin):
-    list_display = ["title", "status_display", "publish_at", "author_name", "view_count", "photo_count",
-                    "attachment_count"]
+    list_display = [
+        "title",
+        "status_display",
+        "publish_at",
+        "author_name",
+        "view_count",
+        "photo_count",
+        "attachment_count",
+    ]
     list_filter = ["status", "publish_at", "projects", "objectives"]
     search_fields = ["title", "subtitle", "highlights", "body"]
     date_hierarchy = "publish_at"
@@ -64,8 +71,10 @@ class NewsClipAdmin(AuditedAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            num_photos=Count("images", distinct=True), num_attachments=Count("attachments", distinct=True)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(num_photos=Count("images", distinct=True), num_attachments=Count("attachments", distinct=True))
         )
 
     @admin.display(description="Status", ordering="status")

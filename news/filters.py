@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import Q
 
 from policies.models import Objective
@@ -8,6 +9,7 @@ from projects.models import Project
 from .models import NewsClip
 
 MAX_QUERY_LENGTH = 200
+YEARS_CACHE_KEY = "news:publication-years"
 
 
 def search_clips(queryset, text):
@@ -28,13 +30,23 @@ def clean_query(value):
     return value.strip()[:MAX_QUERY_LENGTH]
 
 
+def publication_years():
+    """Years that have published clips, for the dropdown; cached briefly (a full scan per request is waste)."""
+    years = cache.get(YEARS_CACHE_KEY)
+    if years is None:
+        years = [d.year for d in NewsClip.objects.published().dates("publish_at", "year", order="DESC")]
+        cache.set(YEARS_CACHE_KEY, years, 300)
+    return years
+
+
 class ClipFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q",
         label="Search news",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search news clips"}),
     )
-    year = django_filters.ChoiceFilter(method="filter_year", label="Year", empty_label="Any year")
+    # Any year is valid input; the dropdown offers the years that have clips.
+    year = django_filters.NumberFilter(method="filter_year", label="Year", min_value=1900, max_value=2200)
     project = django_filters.ModelChoiceFilter(
         field_name="projects",
         queryset=Project.objects.only("id", "name").order_by("name"),
@@ -54,8 +66,8 @@ class ClipFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        years = self.queryset.dates("publish_at", "year", order="DESC")
-        self.filters["year"].extra["choices"] = [(str(d.year), str(d.year)) for d in years]
+        choices = [("", "Any year")] + [(str(year), str(year)) for year in publication_years()]
+        self.filters["year"].extra["widget"] = forms.Select(choices=choices)
 
     def filter_q(self, queryset, name, value):
         return search_clips(queryset, clean_query(value))

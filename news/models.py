@@ -4,14 +4,14 @@ from pathlib import PurePosixPath
 
 from django.core.files.storage import storages
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
 from policies.models import Achievement, Objective
 from projects.models import Project, TimestampedModel
 
-from .sanitising import sanitise_body
+from .sanitising import make_excerpt, sanitise_body
 
 
 def protected_storage():
@@ -49,9 +49,18 @@ class NewsClipQuerySet(models.QuerySet):
             ),
             to_attr="photos",
         )
+        # A correlated count rather than GROUP BY, so ORDER BY ... LIMIT can walk
+        # the publication index instead of aggregating every clip first.
+        attachment_count = (
+            Attachment.objects.filter(clip=models.OuterRef("pk"))
+            .order_by()
+            .values("clip")
+            .annotate(n=models.Count("id"))
+            .values("n")
+        )
         return (
-            self.only("id", "slug", "title", "subtitle", "body", "publish_at", "view_count", "status")
-            .annotate(num_attachments=models.Count("attachments", distinct=True))
+            self.only("id", "slug", "title", "subtitle", "excerpt", "publish_at", "view_count", "status")
+            .annotate(num_attachments=Coalesce(models.Subquery(attachment_count), 0))
             .prefetch_related(photos)
             # Meta.ordering is not applied to aggregated queries: order explicitly.
             .order_by("-publish_at", "-id")
@@ -70,6 +79,7 @@ class NewsClip(TimestampedModel):
     subtitle = models.CharField(max_length=300, blank=True)
     highlights = models.TextField(blank=True, help_text='One highlight per line (the "|" lines).')
     body = models.TextField(help_text="Rich text; unsafe HTML is removed when saved.")
+    excerpt = models.TextField(editable=False, blank=True, help_text="Plain-text start of the body, for lists.")
     author_name = models.CharField(
         "name", max_length=100, default="admin", help_text="The name shown on the page; not the editor's login."
     )
@@ -101,6 +111,9 @@ class NewsClip(TimestampedModel):
 
     def save(self, *args, **kwargs):
         self.body = sanitise_body(self.body)
+        self.excerpt = make_excerpt(self.body)
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "excerpt"}
         super().save(*args, **kwargs)
 
     def is_published(self):
@@ -127,9 +140,7 @@ class ClipImage(models.Model):
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
     caption = models.CharField(max_length=300, blank=True)
-    alt_text = models.CharField(
-        max_length=300, help_text="Describe what the photo shows for people who cannot see it."
-    )
+    alt_text = models.CharField(max_length=300, help_text="Describe what the photo shows for people who cannot see it.")
     is_placeholder = models.BooleanField(
         default=False, editable=False, help_text="A placeholder image shipped with the seed content."
     )

@@ -1,6 +1,10 @@
 """The clip body's HTML allow-list. Everything else an editor pastes is removed."""
 
+from urllib.parse import urlsplit
+
 import nh3
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup", "small",
@@ -22,6 +26,21 @@ ALLOWED_CLASSES = {"ul": {"lead-points"}, "p": {"reference", "section-heading"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+def _only_safe_urls(tag, attribute, value):
+    """nh3 checks the schemes of `href` only; `cite` is a URL too, and feed readers and
+    scripts follow it. Keep it only when it is a web address or relative."""
+    if attribute == "cite":
+        try:
+            scheme = urlsplit(value.strip()).scheme.lower()
+        except ValueError:
+            return None
+        if scheme and scheme not in {"http", "https"}:
+            return None
+        if any(ord(ch) < 0x21 for ch in value.strip()):
+            return None
+    return value
+
+
 def sanitise_body(html):
     return nh3.clean(
         html or "",
@@ -31,4 +50,10 @@ def sanitise_body(html):
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_only_safe_urls,
     )
+
+
+def make_excerpt(html, words=50):
+    """The plain-text start of a body, stored so list pages need not strip tags per request."""
+    return Truncator(" ".join(strip_tags(html.replace("</", " </")).split())).words(words)

@@ -22,8 +22,14 @@ class ProjectAdmin(AuditedAdmin):
         (None, {"fields": ["name", "slug", "summary", "body", "status", "featured"]}),
         (
             "Dates and budget",
-            {"fields": [("start_date", "start_precision"), ("target_date", "target_precision"), "budget_won",
-                        "budget_note"]},
+            {
+                "fields": [
+                    ("start_date", "start_precision"),
+                    ("target_date", "target_precision"),
+                    "budget_won",
+                    "budget_note",
+                ]
+            },
         ),
         ("Where and who", {"fields": ["location", "lead_organisation"]}),
         METADATA_FIELDSET,

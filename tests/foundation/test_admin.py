@@ -8,18 +8,16 @@ from news.models import NewsClip
 
 pytestmark = pytest.mark.django_db
 
-CONTENT_MODELS = [
-    model for model in admin.site._registry if model._meta.app_label in {"news", "policies", "projects"}
-]
+CONTENT_MODELS = [model for model in admin.site._registry if model._meta.app_label in {"news", "policies", "projects"}]
 
 
 @pytest.mark.parametrize("model", CONTENT_MODELS, ids=lambda m: m._meta.label)
 def test_changelist_add_and_change_pages_load(admin_client, seeded, model):
     info = model._meta.app_label, model._meta.model_name
-    assert admin_client.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200
-    assert admin_client.get(reverse("admin:%s_%s_add" % info)).status_code == 200
+    assert admin_client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
+    assert admin_client.get(reverse("admin:{}_{}_add".format(*info))).status_code == 200
     obj = model.objects.first()
-    assert admin_client.get(reverse("admin:%s_%s_change" % info, args=[obj.pk])).status_code == 200
+    assert admin_client.get(reverse("admin:{}_{}_change".format(*info), args=[obj.pk])).status_code == 200
 
 
 def test_changelist_search_and_filters(admin_client, seeded):
@@ -47,42 +45,82 @@ def test_missing_alt_text_is_a_form_error(admin_client, seeded):
     url = reverse("admin:news_newsclip_change", args=[seeded.pk])
     form = admin_client.get(url).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
-    data.update({
-        "title": seeded.title, "slug": seeded.slug, "body": seeded.body, "author_name": "admin",
-        "status": "published", "publish_at_0": "2019-07-09", "publish_at_1": "10:45:00",
-        "images-TOTAL_FORMS": "1", "images-INITIAL_FORMS": "1", "images-MIN_NUM_FORMS": "0",
-        "images-MAX_NUM_FORMS": "1000", "images-0-id": str(seeded.images.first().pk),
-        "images-0-clip": str(seeded.pk), "images-0-alt_text": "  ", "images-0-caption": "c",
-        "images-0-position": "1",
-        "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
-        "attachments-MIN_NUM_FORMS": "0", "attachments-MAX_NUM_FORMS": "1000",
-    })
+    data.update(
+        {
+            "title": seeded.title,
+            "slug": seeded.slug,
+            "body": seeded.body,
+            "author_name": "admin",
+            "status": "published",
+            "publish_at_0": "2019-07-09",
+            "publish_at_1": "10:45:00",
+            "images-TOTAL_FORMS": "1",
+            "images-INITIAL_FORMS": "1",
+            "images-MIN_NUM_FORMS": "0",
+            "images-MAX_NUM_FORMS": "1000",
+            "images-0-id": str(seeded.images.first().pk),
+            "images-0-clip": str(seeded.pk),
+            "images-0-alt_text": "  ",
+            "images-0-caption": "c",
+            "images-0-position": "1",
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
+            "attachments-MIN_NUM_FORMS": "0",
+            "attachments-MAX_NUM_FORMS": "1000",
+        }
+    )
     response = admin_client.post(url, data)
     assert response.status_code == 200
     assert "Describe the photo for people who cannot see it." in response.content.decode()
 
 
 def test_duplicate_slug_in_admin_is_a_form_error(admin_client, seeded):
-    response = admin_client.post(reverse("admin:news_newsclip_add"), {
-        "title": "Other", "slug": seeded.slug, "body": "<p>x</p>", "author_name": "admin",
-        "status": "draft", "publish_at_0": "2026-01-01", "publish_at_1": "10:00:00",
-        "images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0", "images-MIN_NUM_FORMS": "0",
-        "images-MAX_NUM_FORMS": "1000", "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
-        "attachments-MIN_NUM_FORMS": "0", "attachments-MAX_NUM_FORMS": "1000",
-    })
+    response = admin_client.post(
+        reverse("admin:news_newsclip_add"),
+        {
+            "title": "Other",
+            "slug": seeded.slug,
+            "body": "<p>x</p>",
+            "author_name": "admin",
+            "status": "draft",
+            "publish_at_0": "2026-01-01",
+            "publish_at_1": "10:00:00",
+            "images-TOTAL_FORMS": "0",
+            "images-INITIAL_FORMS": "0",
+            "images-MIN_NUM_FORMS": "0",
+            "images-MAX_NUM_FORMS": "1000",
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
+            "attachments-MIN_NUM_FORMS": "0",
+            "attachments-MAX_NUM_FORMS": "1000",
+        },
+    )
     assert response.status_code == 200
     assert "Another news clip already uses this slug." in response.content.decode()
     assert NewsClip.objects.count() == 1
 
 
 def test_new_clip_records_its_creator_not_as_display_name(admin_client, admin_user):
-    response = admin_client.post(reverse("admin:news_newsclip_add"), {
-        "title": "New", "slug": "new", "body": "<p>x</p>", "author_name": "Press Office",
-        "status": "draft", "publish_at_0": "2026-01-01", "publish_at_1": "10:00:00",
-        "images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0", "images-MIN_NUM_FORMS": "0",
-        "images-MAX_NUM_FORMS": "1000", "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
-        "attachments-MIN_NUM_FORMS": "0", "attachments-MAX_NUM_FORMS": "1000",
-    })
+    response = admin_client.post(
+        reverse("admin:news_newsclip_add"),
+        {
+            "title": "New",
+            "slug": "new",
+            "body": "<p>x</p>",
+            "author_name": "Press Office",
+            "status": "draft",
+            "publish_at_0": "2026-01-01",
+            "publish_at_1": "10:00:00",
+            "images-TOTAL_FORMS": "0",
+            "images-INITIAL_FORMS": "0",
+            "images-MIN_NUM_FORMS": "0",
+            "images-MAX_NUM_FORMS": "1000",
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
+            "attachments-MIN_NUM_FORMS": "0",
+            "attachments-MAX_NUM_FORMS": "1000",
+        },
+    )
     assert response.status_code == 302
     clip = NewsClip.objects.get(slug="new")
     assert clip.created_by == admin_user and clip.author_name == "Press Office"

@@ -72,7 +72,10 @@ def test_duplicate_clip_slug_gets_a_clear_message(make_clip):
 
 def test_project_target_before_start_is_refused():
     project = Project(
-        name="p", slug="p", summary="s", start_date=timezone.now().date(),
+        name="p",
+        slug="p",
+        summary="s",
+        start_date=timezone.now().date(),
         target_date=timezone.now().date() - timedelta(days=400),
     )
     with pytest.raises(ValidationError) as excinfo:
@@ -88,8 +91,13 @@ def test_body_is_sanitised_on_save(make_clip):
 
 @pytest.mark.parametrize(
     ("amount", "expected"),
-    [(1_236_000_000_000, "1.236 trillion won"), (37_000_000_000, "37 billion won"),
-     (91_800_000_000, "91.8 billion won"), (5_000, "5,000 won"), (None, "")],
+    [
+        (1_236_000_000_000, "1.236 trillion won"),
+        (37_000_000_000, "37 billion won"),
+        (91_800_000_000, "91.8 billion won"),
+        (5_000, "5,000 won"),
+        (None, ""),
+    ],
 )
 def test_budget_in_readable_won(amount, expected):
     assert format_won(amount) == expected

@@ -14,7 +14,7 @@ from projects.models import Project
 
 pytestmark = pytest.mark.django_db
 
-SEED_TEXT = (Path(__file__).resolve().parents[3] / "shared/seed/news-clip-2019-07-09-a-year-in-innovation.txt")
+SEED_TEXT = Path(__file__).resolve().parents[3] / "shared/seed/news-clip-2019-07-09-a-year-in-innovation.txt"
 
 
 def snapshot():

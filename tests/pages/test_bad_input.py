@@ -6,10 +6,24 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 BAD_PARAMS = [
-    {"page": "abc"}, {"page": "99999"}, {"page": "-1"}, {"page": "0"}, {"year": "abcd"}, {"year": "99999999999"},
-    {"project": "999999"}, {"project": "x"}, {"objective": "-5"}, {"q": "x" * 5000}, {"q": "%"}, {"q": "_"},
-    {"q": "100%_done"}, {"q": "a\x00b"}, {"q": "<script>alert(1)</script>"}, {"status": "nonsense"},
-    {"field": "no-such-field"}, {"q": ["a", "b"]},
+    {"page": "abc"},
+    {"page": "99999"},
+    {"page": "-1"},
+    {"page": "0"},
+    {"year": "abcd"},
+    {"year": "99999999999"},
+    {"project": "999999"},
+    {"project": "x"},
+    {"objective": "-5"},
+    {"q": "x" * 5000},
+    {"q": "%"},
+    {"q": "_"},
+    {"q": "100%_done"},
+    {"q": "a\x00b"},
+    {"q": "<script>alert(1)</script>"},
+    {"status": "nonsense"},
+    {"field": "no-such-field"},
+    {"q": ["a", "b"]},
 ]
 URLS = ["news:list", "search", "projects:list", "policies:achievements", "home"]
 
@@ -38,7 +52,15 @@ def test_search_text_is_escaped(client, seeded):
     assert "<b>bold</b>" not in html and "&lt;b&gt;bold&lt;/b&gt;" in html
 
 
-@pytest.mark.parametrize("path", ["/news/no-such-clip/", "/projects/no-such-project/", "/policies/objectives/11/",
-                                  "/policies/objectives/0/", "/policies/objectives/99999999999999999999/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/news/no-such-clip/",
+        "/projects/no-such-project/",
+        "/policies/objectives/11/",
+        "/policies/objectives/0/",
+        "/policies/objectives/99999999999999999999/",
+    ],
+)
 def test_unknown_objects_are_404(client, seeded, path):
     assert client.get(path).status_code == 404

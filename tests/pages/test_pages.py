@@ -23,10 +23,20 @@ def test_home_shows_latest_clip_objectives_and_featured_projects(client, seeded)
 def test_clip_page_shows_everything_the_city_page_does(client, seeded):
     html = get_html(client, seeded.get_absolute_url())
     for text in [
-        "Gwangju! A year in innovation", "Three more years working for the future of Korea",
-        "Gwangju Mayor holds one-year anniversary press conference", "Name", "admin", "2019-07-09 10:45",
-        "Views", "Night view of the Asia Culture Center", "Major achievements of the first year in office",
-        "Print", "Download page", "Full (compressed) download", "광주_혁신_1년_보도자료.pdf", "PDF",
+        "Gwangju! A year in innovation",
+        "Three more years working for the future of Korea",
+        "Gwangju Mayor holds one-year anniversary press conference",
+        "Name",
+        "admin",
+        "2019-07-09 10:45",
+        "Views",
+        "Night view of the Asia Culture Center",
+        "Major achievements of the first year in office",
+        "Print",
+        "Download page",
+        "Full (compressed) download",
+        "광주_혁신_1년_보도자료.pdf",
+        "PDF",
     ]:
         assert text in html, text
     assert reverse("news:bundle", args=[seeded.slug]) in html
@@ -76,8 +86,16 @@ def test_news_list_paginates_newest_first(client, make_clip):
 
 def test_policies_pages(client, seeded):
     html = get_html(client, reverse("policies:index"))
-    for text in ["Innovation", "Communication", "Integrity", "Reviving the Gwangju spirit",
-                 "Righteous and affluent Gwangju", "Gwangju, as the future of Korea", "Jobs and economy", "⑩"]:
+    for text in [
+        "Innovation",
+        "Communication",
+        "Integrity",
+        "Reviving the Gwangju spirit",
+        "Righteous and affluent Gwangju",
+        "Gwangju, as the future of Korea",
+        "Jobs and economy",
+        "⑩",
+    ]:
         assert text in html, text
     html = get_html(client, reverse("policies:achievements"))
     assert html.index("Gwangju Job Project successfully established") < html.index("FINA World Championships")

@@ -40,8 +40,14 @@ def test_logged_in_non_staff_gets_404(client, hidden_clip, django_user_model):
 
 @pytest.mark.parametrize(
     ("url_name", "params"),
-    [("home", {}), ("news:list", {}), ("news:list", {"q": "Secret"}), ("search", {"q": "Secret"}),
-     ("news:feed", {}), ("sitemap", {})],
+    [
+        ("home", {}),
+        ("news:list", {}),
+        ("news:list", {"q": "Secret"}),
+        ("search", {"q": "Secret"}),
+        ("news:feed", {}),
+        ("sitemap", {}),
+    ],
 )
 def test_hidden_clip_is_on_no_public_surface(client, hidden_clip, visible_clip, url_name, params):
     response = client.get(reverse(url_name), params)

@@ -25,7 +25,9 @@ class Command(BaseCommand):
         password = os.environ.get("DJANGO_SUPERUSER_PASSWORD") or secrets.token_urlsafe(12)
         User.objects.create_superuser(username=username, email="", password=password)
         if os.environ.get("DJANGO_SUPERUSER_PASSWORD"):
-            self.stdout.write(self.style.SUCCESS(f"Created admin account '{username}' (password from the environment)."))
+            self.stdout.write(
+                self.style.SUCCESS(f"Created admin account '{username}' (password from the environment).")
+            )
         else:
             self.stdout.write(self.style.SUCCESS(f"Created admin account '{username}' with password: {password}"))
             self.stdout.write("This password is shown only once.")

@@ -13,6 +13,8 @@ from django.core.management.base import BaseCommand
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from news.sanitising import make_excerpt
+
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
 
@@ -31,6 +33,9 @@ class Command(BaseCommand):
                 if model._default_manager.filter(pk=item.object.pk).exists():
                     kept += 1
                     continue
+                if hasattr(item.object, "excerpt") and not item.object.excerpt:
+                    # Raw loading skips save(), where the excerpt is normally made.
+                    item.object.excerpt = make_excerpt(item.object.body)
                 item.save()
                 created += 1
                 touched_models.add(model)

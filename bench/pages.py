@@ -1,0 +1,113 @@
+"""Page benchmark: list, detail, search and the home page under gunicorn, each as a
+ratio to a static file of the same size served by the same stack (WhiteNoise).
+
+    .venv/bin/python bench/pages.py            # 10,000 clips
+    .venv/bin/python bench/pages.py --quick    # 1,000 clips, fewer requests
+    .venv/bin/python bench/pages.py --clips 100000
+
+Everything runs against 127.0.0.1 in a throwaway folder (database, media,
+static files); nothing in var/ is touched. Request loops are bounded.
+"""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import BenchSite, load, report_line  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SEED_SCRIPT = r"""
+import random, sys
+from datetime import timedelta
+from django.core.management import call_command
+from django.utils import timezone
+from news.models import NewsClip
+from projects.models import Project
+call_command("load_seed", verbosity=0)
+count = int(sys.argv[1])
+words = ("Gwangju city mayor subway jobs hydrogen culture stream festival safety welfare "
+         "innovation citizens budget project plant railway museum river park").split()
+rng = random.Random(7)
+now = timezone.now()
+clips = []
+for i in range(count):
+    text = " ".join(rng.choice(words) for _ in range(300))
+    clips.append(NewsClip(
+        title=f"Bench clip {i} " + " ".join(rng.choice(words) for _ in range(5)),
+        slug=f"bench-clip-{i}", subtitle="Subtitle " + rng.choice(words),
+        highlights="One\nTwo", body=f"<p>{text}</p>", status="published",
+        publish_at=now - timedelta(minutes=i + 1), view_count=rng.randint(0, 5000)))
+    if len(clips) == 2000:
+        NewsClip.objects.bulk_create(clips); clips = []
+NewsClip.objects.bulk_create(clips)
+through = NewsClip.projects.through
+project_ids = list(Project.objects.values_list("id", flat=True))
+links = [through(newsclip_id=c, project_id=rng.choice(project_ids))
+         for c in NewsClip.objects.filter(slug__startswith="bench-").values_list("id", flat=True)]
+through.objects.bulk_create(links, batch_size=5000)
+print(NewsClip.objects.count())
+"""
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clips", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=1_000, help="requests per page (bounded)")
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    if args.quick:
+        args.clips, args.requests = 1_000, 300
+
+    lines = []
+    with BenchSite() as site:
+        print(f"Seeding {args.clips:,} clips …", flush=True)
+        site.manage_python(SEED_SCRIPT, str(args.clips))
+        site.start()
+        pages = {
+            "home": "/",
+            "news list": "/news/",
+            "news list, page 50": "/news/?page=50",
+            "news list, filtered": "/news/?year=2026&project=2",
+            "clip detail (seed clip)": "/news/gwangju-a-year-in-innovation/",
+            "clip detail (bench clip)": "/news/bench-clip-500/",
+            "search": "/search/?q=subway+hydrogen",
+            "project detail": "/projects/second-subway-line/",
+        }
+        lines.append(
+            f"Gwangju Newsroom page benchmark — {args.clips:,} clips, gunicorn 2 sync workers, "
+            f"{args.threads} client threads, {args.requests} requests per row, {os.cpu_count()} cores"
+        )
+        lines.append(
+            f"{'page':32} {'bytes':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'static req/s':>13} {'ratio':>6}"
+        )
+        for name, path in pages.items():
+            result = load(site.url(path), args.requests, args.threads)
+            static = load(site.url(site.static_copy(result.size)), args.requests, args.threads)
+            lines.append(report_line(name, result, static))
+            print(lines[-1], flush=True)
+        views_before = site.manage_python(
+            "from news.models import NewsClip; print(NewsClip.objects.get(slug='bench-clip-500').view_count)"
+        )
+        load(site.url("/news/bench-clip-500/"), 200, args.threads)
+        views_after = site.manage_python(
+            "from news.models import NewsClip; print(NewsClip.objects.get(slug='bench-clip-500').view_count)"
+        )
+        exact = int(views_after) - int(views_before) == 200
+        lines.append(
+            f"view counter after 200 concurrent detail requests: +{int(views_after) - int(views_before)}"
+            f" ({'exact' if exact else 'LOST INCREMENTS'})"
+        )
+    text = "\n".join(lines)
+    print("\n" + text)
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "pages.txt").write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
