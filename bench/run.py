@@ -1,0 +1,11 @@
+"""Run every benchmark in turn: `make bench` (add --quick for a short run)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+if __name__ == "__main__":
+    for script in ("pages.py", "downloads.py"):
+        subprocess.run([sys.executable, str(HERE / script), *sys.argv[1:]], check=True)
