@@ -1,19 +1,149 @@
-"""Attachment, photo, ZIP and PDF downloads (being built: see issue 4)."""
+"""Attachment, photo, ZIP and PDF downloads of a clip.
 
-from django.http import Http404
+Each view first finds the clip through `visibility.get_visible_clip` (the one
+publication rule), before any 304 or Range handling: an unpublished clip's
+files are 404 for the public whatever the request asks for.
+
+Caching, for published clips:
+
+* Attachments and the ZIP: ``public, no-cache``. Caches may keep a copy but
+  must ask us before each reuse, so every download is counted and an
+  attachment withdrawn from publication stops being served at once; an
+  unchanged attachment still costs only a 304, thanks to its ETag.
+* Photos and the PDF: ``public, max-age=3600``. Photos appear in <img> tags on
+  every page and must come from caches; an hour bounds how long a photo of a
+  withdrawn clip may linger there. Their URLs stay the same when an editor
+  replaces the file, which is why they are not cached "immutable".
+
+Staff previews of unpublished clips are ``private, no-store``.
+"""
+
+import logging
+from pathlib import PurePosixPath
+
+from django.db.models import F
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
+
+from . import downloads
+from .bundles import Bundle, Entry
+from .filetypes import KINDS
+from .models import Attachment
+from .pdf import cached_pdf
+from .renditions import SIZES, ensure_rendition
+from .visibility import get_visible_clip
+
+logger = logging.getLogger(__name__)
+
+PRIVATE = "private, no-store"
+REVALIDATE = "public, no-cache"
+ONE_HOUR = "public, max-age=3600"
+PHOTO_SIZES = {*SIZES, "original"}
 
 
+def _cache_control(clip, published_policy):
+    return published_policy if clip.is_published() else PRIVATE
+
+
+def _count_downloads(*pks):
+    # One UPDATE computed in the database: concurrent downloads never lose a count,
+    # and `updated` (auto_now) is not touched, so ETags and the PDF cache stay valid.
+    Attachment.objects.filter(pk__in=pks).update(download_count=F("download_count") + 1)
+
+
+@require_safe
 def attachment(request, slug, pk):
-    raise Http404
+    clip = get_visible_clip(request, slug)
+    item = get_object_or_404(clip.attachments, pk=pk)
+    storage = item.file.storage
+    served = downloads.ServedFile(
+        path=storage.path(item.file.name),
+        filename=item.original_name or PurePosixPath(item.file.name).name,
+        content_type=item.content_type,
+        etag=item.sha256,
+        last_modified=item.updated,
+        internal_name=item.file.name,
+    )
+    return downloads.serve_file(
+        request,
+        served,
+        cache_control=_cache_control(clip, REVALIDATE),
+        # Like the clip's view count, a staff preview is not a download by the public.
+        on_full_download=(lambda: _count_downloads(item.pk)) if clip.is_published() else None,
+    )
 
 
-def bundle(request, slug):
-    raise Http404
-
-
-def page_pdf(request, slug):
-    raise Http404
-
-
+@require_safe
 def photo(request, slug, pk, size):
-    raise Http404
+    if size not in PHOTO_SIZES:
+        raise Http404("Unknown photo size.")
+    clip = get_visible_clip(request, slug)
+    item = get_object_or_404(clip.images, pk=pk)
+    name = item.image.name
+    if size != "original":
+        try:
+            name = ensure_rendition(item, size)
+        except (OSError, ValueError):
+            logger.warning("Photo %s: cannot make the %s rendition of %s", item.pk, size, name)
+            raise Http404("The photo file is missing.") from None
+    suffix = PurePosixPath(name).suffix.lower()
+    kind = KINDS.get(suffix)
+    served = downloads.ServedFile(
+        path=item.image.storage.path(name),
+        filename=f"{clip.slug}-photo-{item.pk}-{size}{suffix}",
+        content_type=kind.content_type if kind else "application/octet-stream",
+        as_attachment=False,
+        internal_name=name,
+    )
+    return downloads.serve_file(request, served, cache_control=_cache_control(clip, ONE_HOUR))
+
+
+@require_safe
+def bundle(request, slug):
+    """Every attachment in one ZIP, streamed; no Content-Length, Range or ETag.
+
+    The counters of the attachments included are each raised by one, in a
+    single UPDATE when the download starts (not per entry, not when the
+    stream ends: a worker must not hold a database write open for the
+    length of a download). Files missing on disk are neither included nor
+    counted, and neither are staff previews of unpublished clips.
+    """
+    clip = get_visible_clip(request, slug)
+    attachments = list(clip.attachments.order_by("position", "id"))
+    if not attachments:
+        raise Http404("This clip has no attachments.")
+    archive = Bundle(
+        Entry(key=a.pk, path=a.file.storage.path(a.file.name), original_name=a.original_name, title=a.title)
+        for a in attachments
+    )
+    response = StreamingHttpResponse(
+        archive,
+        content_type="application/zip",
+        headers={
+            "Content-Disposition": downloads.content_disposition(f"{clip.slug}-attachments.zip"),
+            "Cache-Control": _cache_control(clip, REVALIDATE),
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+    if request.method == "HEAD":
+        archive.close()
+        response.streaming_content = []
+    elif archive.included and clip.is_published():
+        _count_downloads(*(entry.key for entry in archive.included))
+    return response
+
+
+@require_safe
+def page_pdf(request, slug):
+    clip = get_visible_clip(request, slug)
+    photos = list(clip.images.order_by("position", "id"))
+    attachments = list(clip.attachments.order_by("position", "id"))
+    path, key = cached_pdf(clip, photos, attachments)
+    served = downloads.ServedFile(
+        path=path,
+        filename=f"{clip.slug}.pdf",
+        content_type="application/pdf",
+        etag=key,
+    )
+    return downloads.serve_file(request, served, cache_control=_cache_control(clip, ONE_HOUR))

@@ -1,0 +1,31 @@
+"""Helpers for the download tests: response bodies, drafts, and a private PDF cache per test."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from news.models import NewsClip
+
+
+def body(response):
+    """The bytes a client receives, whether the response streams or not."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+@pytest.fixture(autouse=True)
+def pdf_cache(settings, tmp_path):
+    settings.PDF_CACHE_ROOT = tmp_path / "pdf-cache"
+    return settings.PDF_CACHE_ROOT
+
+
+@pytest.fixture
+def draft_clip(make_clip):
+    return make_clip(status=NewsClip.Status.DRAFT)
+
+
+@pytest.fixture
+def scheduled_clip(make_clip):
+    return make_clip(publish_at=timezone.now() + timedelta(days=1))
