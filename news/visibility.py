@@ -4,17 +4,23 @@ Every public view of a clip, its photos, attachments, ZIP and PDF looks the clip
 up through `visible_clips`, so the rule lives here and nowhere else.
 """
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 
 from .models import NewsClip
 
 
-def may_preview(user):
-    return bool(user and user.is_active and user.is_staff)
+def may_preview(request):
+    # Without a session cookie nobody is logged in: answer without touching the
+    # session, so anonymous responses carry no `Vary: Cookie` and stay cacheable.
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    user = request.user
+    return bool(user.is_active and user.is_staff)
 
 
 def visible_clips(request):
-    if may_preview(request.user):
+    if may_preview(request):
         return NewsClip.objects.all()
     return NewsClip.objects.published()
 

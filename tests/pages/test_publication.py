@@ -84,3 +84,12 @@ def test_staff_preview_shows_banner_and_is_private(staff_client, hidden_clip):
 
 def test_published_page_has_no_banner(staff_client, visible_clip):
     assert "Draft — not published." not in staff_client.get(visible_clip.get_absolute_url()).content.decode()
+
+
+def test_anonymous_responses_do_not_vary_on_cookie(client, visible_clip, make_photo):
+    # Shared caches may keep public pages and photos only if they do not vary per visitor.
+    photo = make_photo(visible_clip)
+    for url in [visible_clip.get_absolute_url(), photo.thumb_url]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Cookie" not in response.get("Vary", ""), url
