@@ -3,7 +3,6 @@
 import json
 
 from django.conf import settings
-from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 # As Django's json_script does: nothing in the JSON can close the <script> element.
@@ -21,7 +20,7 @@ def news_article_json_ld(clip, photos):
         "author": {"@type": "Person", "name": clip.author_name},
         "publisher": {"@type": "GovernmentOrganization", "name": "Gwangju Metropolitan City"},
         "mainEntityOfPage": settings.SITE_URL + clip.get_absolute_url(),
-        "description": strip_tags(clip.body)[:300],
+        "description": clip.excerpt,
     }
     if photos:
         data["image"] = [settings.SITE_URL + photo.large_url for photo in photos]
