@@ -1,0 +1,239 @@
+"""The editor's journey through the real admin: draft, preview, publish, edit, unpublish; bad uploads refused."""
+
+import re
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+from news.models import Attachment, ClipImage, NewsClip
+from tests.conftest import image_bytes, pdf_bytes
+
+from .helpers import assert_no_axe_violations, login_to_admin, save_screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "lantern-festival-2019!"
+TITLE = "Lantern festival lights up the Gwangju stream"
+SLUG = "lantern-festival-gwangju-stream"
+KOREAN_PDF = "민선7기_1주년_성과.pdf"
+
+
+@pytest.fixture
+def editor_page(site, new_context, django_user_model):
+    django_user_model.objects.create_superuser("editor", "editor@example.org", PASSWORD)
+    page = new_context().new_page()
+    login_to_admin(page, site, "editor", PASSWORD)
+    return page
+
+
+def write(path, data):
+    path.write_bytes(data)
+    return str(path)
+
+
+def protected_files():
+    root = settings.PROTECTED_MEDIA_ROOT
+    return {p.relative_to(root) for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+
+
+def fill_clip_fields(page, *, title=TITLE, slug=SLUG):
+    page.fill("#id_title", title)
+    # The admin's prepopulate script fills the slug from the title as the editor types; override it.
+    page.fill("#id_slug", "")
+    page.fill("#id_slug", slug)
+    assert page.input_value("#id_slug") == slug
+    page.fill("#id_subtitle", "Thousands of lanterns float along the restored stream")
+    page.fill("#id_highlights", "| 3,000 lanterns on the water\n| Free for every visitor")
+    page.fill("#id_body", "<p>The city held its first <strong>lantern festival</strong> on the Gwangju stream.</p>")
+    page.fill("#id_author_name", "Communications Office")
+
+
+def add_inline_row(page, group):
+    """Click the admin's "Add another …" link of an inline group; return the new form's index."""
+    index = int(page.input_value(f"#id_{group}-TOTAL_FORMS"))
+    page.click(f"#{group}-group .add-row a")
+    return index
+
+
+def set_position(page, name, value):
+    # Set through the DOM: the position input may be hidden (drag-and-drop ordering) or a number box.
+    page.locator(f'input[name="{name}"]').evaluate("(el, value) => { el.value = value; }", str(value))
+
+
+def add_photo(page, path, *, alt, caption="", position=None):
+    index = add_inline_row(page, "images")
+    page.set_input_files(f'input[name="images-{index}-image"]', path)
+    page.fill(f'[name="images-{index}-alt_text"]', alt)
+    page.fill(f'[name="images-{index}-caption"]', caption)
+    if position is not None:
+        set_position(page, f"images-{index}-position", position)
+
+
+def add_attachment(page, path, *, title="", position=None):
+    index = add_inline_row(page, "attachments")
+    page.set_input_files(f'input[name="attachments-{index}-file"]', path)
+    page.fill(f'[name="attachments-{index}-title"]', title)
+    if position is not None:
+        set_position(page, f"attachments-{index}-position", position)
+
+
+def click_save(page, name):
+    # save_on_top puts every button twice; the bottom row is the one editors use.
+    page.locator(f'input[name="{name}"]').last.click()
+
+
+def test_editor_drafts_publishes_edits_and_unpublishes_a_clip(site, editor_page, new_context, axe, tmp_path):
+    page = editor_page
+    page.goto(f"{site}/admin/news/newsclip/add/")
+    fill_clip_fields(page)
+    page.select_option("#id_status", "draft")
+    first_photo = write(tmp_path / "lanterns-on-the-water.jpg", image_bytes("JPEG", (320, 200), (200, 120, 20)))
+    second_photo = write(tmp_path / "crowd-on-the-bank.png", image_bytes("PNG", (300, 200), (20, 80, 160)))
+    # Uploaded first, shown second: the position fields decide the order.
+    add_photo(page, first_photo, alt="Lanterns floating on the stream at dusk", caption="On the water", position=2)
+    add_photo(page, second_photo, alt="Visitors watching from the stream bank", caption="On the bank", position=1)
+    add_attachment(page, write(tmp_path / KOREAN_PDF, pdf_bytes("Festival report")), title="Festival report")
+    add_attachment(page, write(tmp_path / "visitors.csv", b"day,visitors\n1,12000\n2,15500\n"), title="Visitor counts")
+    click_save(page, "_continue")
+    page.wait_for_url(re.compile(r"/admin/news/newsclip/\d+/change/"))
+    expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+    clip = NewsClip.objects.get(slug=SLUG)
+    assert clip.status == NewsClip.Status.DRAFT
+    assert clip.images.count() == 2 and clip.attachments.count() == 2
+    clip_url = f"{site}/news/{SLUG}/"
+
+    # The editor previews the draft at its public URL, with the banner.
+    assert page.goto(clip_url).status == 200
+    banner = page.locator(".draft-banner")
+    assert "Draft — not published" in banner.inner_text()
+    assert page.locator(".gallery img").evaluate_all("imgs => imgs.map(i => i.alt)") == [
+        "Visitors watching from the stream bank",
+        "Lanterns floating on the stream at dusk",
+    ]
+    assert page.locator(".gallery figcaption").all_inner_texts() == ["On the bank", "On the water"]
+    attachment_links = page.locator(".attachment-list a[download]")
+    assert attachment_links.count() == 2
+    assert KOREAN_PDF in page.locator(".attachment-list").inner_text()
+    hrefs = "links => links.map(a => a.getAttribute('href'))"
+    private_urls = [site + href for href in attachment_links.evaluate_all(hrefs)]
+    private_urls += [site + href for href in page.locator(".gallery a").evaluate_all(hrefs)]
+    private_urls += page.locator(".gallery img").evaluate_all("imgs => imgs.map(img => img.src)")  # absolute
+    private_urls += [f"{clip_url}attachments.zip", f"{clip_url}page.pdf"]
+    save_screenshot(page, "clip-draft-preview-desktop")
+    assert_no_axe_violations(axe, page)
+
+    # The public gets 404 for the draft and everything of it.
+    anonymous = new_context().new_page()
+    assert anonymous.goto(clip_url).status == 404
+    for url in private_urls:
+        assert anonymous.request.get(url).status == 404, url
+
+    # Publish from the change form.
+    page.goto(f"{site}/admin/news/newsclip/{clip.pk}/change/")
+    page.select_option("#id_status", "published")
+    click_save(page, "_save")
+    page.wait_for_url(f"{site}/admin/news/newsclip/")
+    assert anonymous.goto(clip_url).status == 200
+    assert anonymous.locator("h1").inner_text() == TITLE
+    assert anonymous.locator(".draft-banner").count() == 0
+    anonymous.goto(site + "/")
+    assert anonymous.locator(".home-latest").get_by_role("link", name=TITLE).count() == 1
+    anonymous.goto(f"{site}/news/")
+    assert anonymous.locator(".clip-list").get_by_role("link", name=TITLE).count() == 1
+    anonymous.fill("#site-search", "lantern")
+    anonymous.press("#site-search", "Enter")
+    anonymous.wait_for_url(re.compile(r"/search/\?q=lantern"))
+    assert anonymous.locator(".search-results").get_by_role("link", name=TITLE).count() == 1
+    assert TITLE in anonymous.request.get(f"{site}/news/feed/").text()
+    # The Korean name the editor's browser uploaded is the name the reader's browser saves.
+    anonymous.goto(clip_url)
+    with anonymous.expect_download() as info:
+        anonymous.locator(".attachment-list a[download]").first.click()
+    assert info.value.failure() is None
+    assert info.value.suggested_filename == KOREAN_PDF
+
+    # Edit the title; the public sees the change.
+    new_title = "Lantern festival draws 27,500 visitors to the Gwangju stream"
+    page.goto(f"{site}/admin/news/newsclip/{clip.pk}/change/")
+    page.fill("#id_title", new_title)
+    click_save(page, "_save")
+    page.wait_for_url(f"{site}/admin/news/newsclip/")
+    anonymous.goto(clip_url)
+    assert anonymous.locator("h1").inner_text() == new_title
+    anonymous.goto(site + "/")
+    assert anonymous.locator(".home-latest").get_by_role("link", name=new_title).count() == 1
+
+    # Unpublish with the bulk action; the clip disappears again.
+    page.check(f'input.action-select[value="{clip.pk}"]')
+    page.select_option('select[name="action"]', "unpublish")
+    page.locator('button[name="index"]').click()
+    expect(page.locator(".messagelist")).to_contain_text("1 clip(s) returned to draft")
+    assert anonymous.goto(clip_url).status == 404
+    anonymous.goto(site + "/")
+    assert anonymous.get_by_role("link", name=new_title).count() == 0
+    anonymous.goto(f"{site}/news/")
+    assert anonymous.get_by_role("link", name=new_title).count() == 0
+    anonymous.goto(f"{site}/search/?q=lantern")
+    assert anonymous.get_by_role("link", name=new_title).count() == 0
+    assert new_title not in anonymous.request.get(f"{site}/news/feed/").text()
+    for url in private_urls:
+        assert anonymous.request.get(url).status == 404, url
+
+
+def test_staff_preview_reaches_a_drafts_files(site, editor_page, make_clip, make_photo, make_attachment):
+    """The 404s the public gets for a draft are about publication, not a missing route."""
+    clip = make_clip(status=NewsClip.Status.DRAFT)
+    make_photo(clip)
+    attachment = make_attachment(clip, name=KOREAN_PDF)
+    clip_url = f"{site}{clip.get_absolute_url()}"
+    editor_page.goto(clip_url)
+    urls = [
+        attachment.get_absolute_url(),
+        editor_page.locator(".gallery img").first.get_attribute("src"),
+        f"{clip.get_absolute_url()}attachments.zip",
+        f"{clip.get_absolute_url()}page.pdf",
+    ]
+    for url in urls:
+        assert editor_page.request.get(site + url).status == 200, f"staff get no file at {url} of a draft"
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="10" height="10"/></svg>'
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"PE\x00\x00"
+# Django's ImageField answers before our own check does when Pillow cannot read the file at all.
+PHOTO_REFUSED = r"Upload a valid image|Upload a JPEG, PNG, WebP or GIF photo"
+HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("inline", "name", "data", "message"),
+    [
+        pytest.param("photo", "city-logo.svg", SVG, PHOTO_REFUSED, id="svg-photo"),
+        pytest.param("photo", "budget.pdf", pdf_bytes(), PHOTO_REFUSED, id="pdf-photo"),
+        pytest.param("attachment", "setup.exe", EXE, r"“\.exe” files are not accepted", id="exe-attachment"),
+        pytest.param("attachment", "notice.html", HTML, r"“\.html” files are not accepted", id="html-attachment"),
+    ],
+)
+def test_a_refused_upload_shows_an_error_and_saves_nothing(site, editor_page, tmp_path, inline, name, data, message):
+    page = editor_page
+    rows_before = (NewsClip.objects.count(), ClipImage.objects.count(), Attachment.objects.count())
+    files_before = protected_files()
+    page.goto(f"{site}/admin/news/newsclip/add/")
+    fill_clip_fields(page)
+    bad = write(tmp_path / name, data)
+    # A good file rides along in the same form: it must not be stored either.
+    if inline == "photo":
+        add_photo(page, bad, alt="The refused file")
+        add_attachment(page, write(tmp_path / KOREAN_PDF, pdf_bytes()), title="Report")
+    else:
+        add_photo(page, write(tmp_path / "fine.jpg", image_bytes()), alt="A fine photo")
+        add_attachment(page, bad, title="The refused file")
+    click_save(page, "_save")
+
+    expect(page.locator(".errornote")).to_contain_text("Please correct the error")
+    assert re.search(r"/admin/news/newsclip/add/$", page.url), page.url
+    group = "#images-group" if inline == "photo" else "#attachments-group"
+    assert re.search(message, page.locator(f"{group} .errorlist").inner_text())
+    save_screenshot(page, f"admin-refused-{inline}-{name.rsplit('.', 1)[-1]}")
+    assert (NewsClip.objects.count(), ClipImage.objects.count(), Attachment.objects.count()) == rows_before
+    assert protected_files() == files_before
