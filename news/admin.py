@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
+from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 
 from projects.admin_base import METADATA_FIELDSET, AuditedAdmin
@@ -38,9 +39,22 @@ class AttachmentInline(admin.TabularInline):
     model = Attachment
     form = AttachmentForm
     extra = 0
-    fields = ["position", "file", "title", "original_name", "content_type", "size", "download_count"]
-    readonly_fields = ["original_name", "content_type", "size", "download_count"]
+    fields = ["position", "file", "title", "facts"]
+    readonly_fields = ["facts"]
     ordering = ["position", "id"]
+
+
+    @admin.display(description="Stored file")
+    def facts(self, obj):
+        if not obj.pk:
+            return "—"
+        return format_html(
+            "{}<br>{}, {} · {} download(s)",
+            obj.original_name,
+            obj.type_label,
+            filesizeformat(obj.size),
+            obj.download_count,
+        )
 
 
 @admin.register(NewsClip)

@@ -1,5 +1,6 @@
 """The clip body's HTML allow-list. Everything else an editor pastes is removed."""
 
+import re
 from urllib.parse import urlsplit
 
 import nh3
@@ -54,6 +55,13 @@ def sanitise_body(html):
     )
 
 
+_PARAGRAPH = re.compile(r"<p[ >].*?</p>", re.DOTALL)
+
+
 def make_excerpt(html, words=50):
-    """The plain-text start of a body, stored so list pages need not strip tags per request."""
-    return Truncator(" ".join(strip_tags(html.replace("</", " </")).split())).words(words)
+    """The plain-text start of a body, stored so list pages need not strip tags per request.
+
+    Made from the paragraphs, so that lead lists and headings do not run into the text."""
+    paragraphs = _PARAGRAPH.findall(html or "") or [html or ""]
+    text = " ".join(strip_tags(" ".join(paragraphs).replace("</", " </")).split())
+    return Truncator(text).words(words)
