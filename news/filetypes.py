@@ -1,6 +1,7 @@
 """The file types we accept, how each is recognised by its content, and how it is labelled."""
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -63,7 +64,7 @@ def sniff_container(head, open_zip):
         if archive is None:
             return "broken-zip"
         names = set(archive.namelist())
-        if "mimetype" in names and archive.read("mimetype")[:64].strip() == b"application/hwp+zip":
+        if "mimetype" in names and _read_mimetype(archive) == b"application/hwp+zip":
             return "hwpx"
         if "[Content_Types].xml" in names:
             for container, folder in _OOXML_MAIN_FOLDER.items():
@@ -74,6 +75,22 @@ def sniff_container(head, open_zip):
     if guess is not None:
         return f"other:{mime}"
     return "text" if looks_like_text(head) else "binary"
+
+
+def _read_mimetype(archive):
+    """The HWPX `mimetype` entry, read without inflating more than a few bytes of it:
+    this runs before the archive's sizes are checked, so the entry may be a bomb."""
+    try:
+        with archive.open("mimetype") as entry:
+            return entry.read(64).strip()
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError, EOFError):
+        return b""
+
+
+# A "text" file that opens with a tag, or holds active markup anywhere in its first
+# 4 KB, is markup: a browser that sniffs content would render it.
+_MARKUP_START = re.compile(r"<\s*[a-z!?/]", re.IGNORECASE)
+_ACTIVE_MARKUP = re.compile(r"<\s*(script|iframe|svg|object|embed|html|body|meta|base|form)\b", re.IGNORECASE)
 
 
 def looks_like_text(head):
@@ -91,9 +108,10 @@ def looks_like_text(head):
                 break
     else:
         return False
-    lowered = text.lstrip().lower()
     # Markup is refused even when it calls itself .txt: browsers may render it.
-    return not lowered.startswith(("<!doctype", "<html", "<svg", "<?xml", "<script"))
+    # A byte-order mark or blank lines in front of it change nothing.
+    stripped = text.lstrip("\ufeff \t\r\n\f\v")
+    return not (_MARKUP_START.match(stripped) or _ACTIVE_MARKUP.search(text))
 
 
 def open_zip_from_bytes(data):

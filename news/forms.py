@@ -1,9 +1,18 @@
 """Admin forms for photos and attachments: every file is checked before anything is stored."""
 
 from django import forms
+from django.core import validators
 
 from .models import Attachment, ClipImage
 from .uploads import check_attachment, check_photo
+
+
+def _leave_name_length_to_the_upload_check(field):
+    """Django's file field counts the raw name's characters, so a Korean name from a Mac
+    (decomposed, NFD) is refused at twice its real length. The stored name is generated
+    and short; the original name is capped once normalised, by `clean_original_name`."""
+    field.max_length = None
+    field.validators = [v for v in field.validators if not isinstance(v, validators.MaxLengthValidator)]
 
 
 class ClipImageForm(forms.ModelForm):
@@ -11,6 +20,10 @@ class ClipImageForm(forms.ModelForm):
         model = ClipImage
         fields = ["position", "image", "alt_text", "caption"]
         error_messages = {"alt_text": {"required": "Describe the photo for people who cannot see it."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _leave_name_length_to_the_upload_check(self.fields["image"])
 
     def clean_image(self):
         image = self.cleaned_data.get("image")
@@ -23,6 +36,10 @@ class AttachmentForm(forms.ModelForm):
     class Meta:
         model = Attachment
         fields = ["position", "file", "title"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _leave_name_length_to_the_upload_check(self.fields["file"])
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")

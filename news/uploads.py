@@ -11,6 +11,7 @@ import contextvars
 import io
 import logging
 import stat
+import threading
 import unicodedata
 import warnings
 import zipfile
@@ -23,7 +24,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 from .filetypes import IMAGE_CONTAINERS, KINDS, sniff_container
 
@@ -152,11 +153,31 @@ def check_photo(uploaded):
     return reencode_image(uploaded, expected_format=IMAGE_CONTAINERS[found])
 
 
+_strict_decoding_lock = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding():
+    """Make Pillow refuse truncated images while we decode an upload.
+
+    `ImageFile.LOAD_TRUNCATED_IMAGES` is process-wide, and WeasyPrint sets it to True
+    when imported (news/pdf.py), which would let half an image through. Only images
+    we decoded in full are ever stored, so WeasyPrint loses nothing meanwhile.
+    """
+    with _strict_decoding_lock:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def reencode_image(uploaded, expected_format):
     """Decode fully (catching truncation and bombs), apply orientation, drop metadata."""
     uploaded.seek(0)
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _strict_decoding():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(uploaded, formats=[expected_format])
             frames = getattr(image, "n_frames", 1)

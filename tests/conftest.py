@@ -110,9 +110,10 @@ def make_objective(db):
 @pytest.fixture
 def make_achievement(db):
     def make(number, **overrides):
-        field = overrides.pop("field", None) or Field.objects.get_or_create(
-            number=1, defaults={"name": "Jobs", "slug": "jobs"}
-        )[0]
+        field = (
+            overrides.pop("field", None)
+            or Field.objects.get_or_create(number=1, defaults={"name": "Jobs", "slug": "jobs"})[0]
+        )
         fields = {"field": field, "number": number, "title": f"Achievement {number}", "summary": "Summary"}
         fields.update(overrides)
         return Achievement.objects.create(**fields)
@@ -133,4 +134,67 @@ def staff_client(client, django_user_model):
     return client
 
 
-__all__ = ["KINDS", "SEED_SLUG", "image_bytes", "pdf_bytes", "upload"]
+# --- helpers for the security corpus (tests/security) ---------------------------
+
+
+def protected_files():
+    """Every file under the protected media root, as paths relative to it."""
+    from django.conf import settings
+
+    root = settings.PROTECTED_MEDIA_ROOT
+    if not root.exists():
+        return set()
+    return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
+
+
+def clip_form_data(*, images=(), attachments=(), **overrides):
+    """POST data for the NewsClip admin add view, with the two inline formsets.
+
+    `images` holds dicts of ClipImage inline fields (image, alt_text, caption);
+    `attachments` holds dicts of Attachment inline fields (file, title).
+    """
+    n = _next()
+    data = {
+        "title": f"Admin clip {n}",
+        "slug": f"admin-clip-{n}",
+        "subtitle": "",
+        "highlights": "",
+        "body": "<p>Body.</p>",
+        "author_name": "Press office",
+        "status": NewsClip.Status.PUBLISHED,
+        "publish_at_0": "2019-07-09",
+        "publish_at_1": "10:00:00",
+    }
+    for prefix, rows in (("images", images), ("attachments", attachments)):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(len(rows)),
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+        for index, row in enumerate(rows):
+            data[f"{prefix}-{index}-position"] = str(index)
+            for field, value in row.items():
+                data[f"{prefix}-{index}-{field}"] = value
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def store_counts(db):
+    """A snapshot of what is stored: row counts and the protected files."""
+
+    def snapshot():
+        return {
+            "clips": NewsClip.objects.count(),
+            "photos": ClipImage.objects.count(),
+            "attachments": Attachment.objects.count(),
+            "files": protected_files(),
+        }
+
+    return snapshot
+
+
+__all__ = ["KINDS", "SEED_SLUG", "clip_form_data", "image_bytes", "pdf_bytes", "protected_files", "upload"]
