@@ -183,8 +183,9 @@ UPLOAD_MAX_IMAGE_BYTES = env_int("UPLOAD_MAX_IMAGE_BYTES", 20 * 1024 * 1024)
 UPLOAD_MAX_IMAGE_PIXELS = env_int("UPLOAD_MAX_IMAGE_PIXELS", 40_000_000)
 UPLOAD_MAX_ARCHIVE_ENTRIES = env_int("UPLOAD_MAX_ARCHIVE_ENTRIES", 2_000)
 UPLOAD_MAX_ARCHIVE_UNCOMPRESSED_BYTES = env_int("UPLOAD_MAX_ARCHIVE_UNCOMPRESSED_BYTES", 1024 * 1024 * 1024)
-# Django's own request limits: a whole request may not be larger than the
-# largest attachment plus a margin; files above 2.5 MB spool to disk.
+# Django's own request limits. DATA_UPLOAD_MAX_MEMORY_SIZE covers the non-file
+# fields only; uploaded files above 2.5 MB spool to disk, and each is checked
+# against the per-kind limits above. Cap the whole body at the proxy (README).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 2_000)
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 50)
@@ -199,6 +200,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 if not DEBUG:
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (see README).
@@ -210,6 +212,9 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    # Preload is a one-way door for the whole domain: an explicit opt-in, so its
+    # absence is a decision, not a warning.
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

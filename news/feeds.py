@@ -1,7 +1,7 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
-from django.utils.html import strip_tags
+from django.utils.html import escape
 from django.utils.text import Truncator
 
 from .models import NewsClip
@@ -16,15 +16,16 @@ class LatestClipsFeed(Feed):
         return reverse("news:list")
 
     def items(self):
-        return NewsClip.objects.published().only("slug", "title", "subtitle", "body", "publish_at", "author_name")[:30]
+        return NewsClip.objects.published().only("slug", "title", "subtitle", "excerpt", "publish_at", "author_name")[:30]
 
     def item_title(self, item):
         return item.title
 
     def item_description(self, item):
-        # Plain text: feed readers render descriptions as HTML, and Django escapes it.
-        text = f"{item.subtitle}. {strip_tags(item.body)}" if item.subtitle else strip_tags(item.body)
-        return Truncator(text).words(80)
+        # Readers render <description> as HTML: send plain text, HTML-escaped, so
+        # nothing an editor typed becomes markup there.
+        text = f"{item.subtitle}. {item.excerpt}" if item.subtitle else item.excerpt
+        return escape(Truncator(text).words(80))
 
     def item_pubdate(self, item):
         return item.publish_at

@@ -205,10 +205,6 @@ def test_login_next_never_leaves_the_site(client, editor, target):
     assert_on_site(response["Location"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="settings.py: LOGIN_REDIRECT_URL unset, a refused next= lands on /accounts/profile/, a 404 (lead to fix)",
-)
 def test_login_with_a_refused_next_lands_on_the_admin_index(client, editor):
     response = client.post(
         LOGIN, {"username": "editor", "password": "correct-horse-battery", "next": "https://evil.example/"}

@@ -137,10 +137,6 @@ def test_feed_escapes_titles_and_descriptions(client, hostile):
     assert item.findtext("title") == TITLE  # a plain-text element: XML escaping is enough
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="news/feeds.py: RSS <description> is HTML to feed readers; the subtitle goes in unescaped (lead to fix)",
-)
 def test_feed_description_is_inert_html_for_feed_readers(client, hostile):
     # Readers decode the XML, then render <description> as HTML: editor text must
     # arrive HTML-escaped inside it, so the reader shows it as text.
