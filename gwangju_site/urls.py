@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from news.page_cache import cached_page
+
 from . import views
 from .sitemaps import SITEMAPS
 
@@ -10,7 +12,7 @@ admin.site.site_title = "Gwangju Newsroom admin"
 admin.site.index_title = "Content"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", cached_page("home")(views.HomeView.as_view()), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),

@@ -1,13 +1,14 @@
 from django.contrib import admin, messages
 from django.db.models import Count
-from django.utils import timezone
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.html import format_html
 
 from projects.admin_base import METADATA_FIELDSET, AuditedAdmin
 
 from .forms import AttachmentForm, ClipImageForm
 from .models import Attachment, ClipImage, NewsClip
+from .page_cache import content_changed
 from .uploads import files_follow_transaction
 
 
@@ -42,7 +43,6 @@ class AttachmentInline(admin.TabularInline):
     fields = ["position", "file", "title", "facts"]
     readonly_fields = ["facts"]
     ordering = ["position", "id"]
-
 
     @admin.display(description="Stored file")
     def facts(self, obj):
@@ -113,9 +113,11 @@ class NewsClipAdmin(AuditedAdmin):
     @admin.action(description="Publish selected clips (keeping any scheduled time)")
     def publish(self, request, queryset):
         count = queryset.update(status=NewsClip.Status.PUBLISHED, updated=timezone.now())
+        content_changed()  # update() sends no signals
         self.message_user(request, f"{count} clip(s) published.", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected clips (back to draft)")
     def unpublish(self, request, queryset):
         count = queryset.update(status=NewsClip.Status.DRAFT, updated=timezone.now())
+        content_changed()
         self.message_user(request, f"{count} clip(s) returned to draft.", messages.SUCCESS)

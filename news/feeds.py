@@ -16,7 +16,9 @@ class LatestClipsFeed(Feed):
         return reverse("news:list")
 
     def items(self):
-        return NewsClip.objects.published().only("slug", "title", "subtitle", "excerpt", "publish_at", "author_name")[:30]
+        return NewsClip.objects.published().only("slug", "title", "subtitle", "excerpt", "publish_at", "author_name")[
+            :30
+        ]
 
     def item_title(self, item):
         return item.title

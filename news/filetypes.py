@@ -24,9 +24,7 @@ KINDS = {
     ".doc": Kind("application/msword", "Word", "cfb"),
     ".xls": Kind("application/vnd.ms-excel", "Excel", "cfb"),
     ".ppt": Kind("application/vnd.ms-powerpoint", "PowerPoint", "cfb"),
-    ".docx": Kind(
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word", "ooxml-word"
-    ),
+    ".docx": Kind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word", "ooxml-word"),
     ".xlsx": Kind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel", "ooxml-xl"),
     ".pptx": Kind(
         "application/vnd.openxmlformats-officedocument.presentationml.presentation", "PowerPoint", "ooxml-ppt"

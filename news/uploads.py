@@ -32,13 +32,45 @@ logger = logging.getLogger(__name__)
 
 MAX_NAME_LENGTH = 200
 _INVISIBLE = {
-    "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff",  # zero-width
-    "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",  # bidi embeddings and overrides
-    "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c",  # bidi isolates and marks
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\ufeff",  # zero-width
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",  # bidi embeddings and overrides
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\u200e",
+    "\u200f",
+    "\u061c",  # bidi isolates and marks
 }
 _EXECUTABLE_SUFFIXES = {
-    ".exe", ".com", ".bat", ".cmd", ".scr", ".msi", ".dll", ".js", ".vbs", ".ps1", ".sh", ".jar",
-    ".html", ".htm", ".svg", ".xhtml", ".php", ".py", ".hta", ".lnk",
+    ".exe",
+    ".com",
+    ".bat",
+    ".cmd",
+    ".scr",
+    ".msi",
+    ".dll",
+    ".js",
+    ".vbs",
+    ".ps1",
+    ".sh",
+    ".jar",
+    ".html",
+    ".htm",
+    ".svg",
+    ".xhtml",
+    ".php",
+    ".py",
+    ".hta",
+    ".lnk",
 }
 
 

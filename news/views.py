@@ -1,10 +1,14 @@
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import F
+from django.http import HttpResponse
 from django.urls import reverse
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from .filters import ClipFilter
 from .models import NewsClip
+from .page_cache import VIEWS_HOLE, downloads_hole, fill_counters, generation, may_use_cache
 from .pagination import SafePaginationMixin
 from .structured_data import news_article_json_ld
 from .visibility import get_visible_clip, mark_private_if_preview
@@ -26,22 +30,47 @@ class ClipDetailView(DetailView):
     template_name = "news/clip_detail.html"
     context_object_name = "clip"
 
-    def get_object(self, queryset=None):
-        clip = get_visible_clip(self.request, self.kwargs["slug"])
-        if clip.is_published():
-            # Counted in the database, never read-modify-write; `updated` is left alone.
-            NewsClip.objects.filter(pk=clip.pk).update(view_count=F("view_count") + 1)
-            clip.view_count += 1
-        return clip
+    def get(self, request, *args, **kwargs):
+        clip = self.object = get_visible_clip(request, kwargs["slug"])
+        if not clip.is_published():
+            # A staff preview: never counted, never cached.
+            return mark_private_if_preview(self.render_with_counters(clip, clip.view_count), clip)
+        # Counted in the database, never read-modify-write; `updated` is left alone.
+        NewsClip.objects.filter(pk=clip.pk).update(view_count=F("view_count") + 1)
+        view_count = clip.view_count + 1
+        if not may_use_cache(request):
+            return self.render_with_counters(clip, view_count)
+        key = f"page:clip:{generation()}:{clip.pk}"
+        cached = cache.get(key)
+        if cached is None:
+            response = self.render_with_counters(clip, view_count, keep_holes_in=key)
+            return response
+        html, has_attachments = cached
+        counts = dict(clip.attachments.values_list("id", "download_count")) if has_attachments else {}
+        return HttpResponse(fill_counters(html, view_count, counts))
+
+    def render_with_counters(self, clip, view_count, keep_holes_in=None):
+        context = self.get_context_data(object=clip)
+        response = self.render_to_response(context).render()
+        html = response.content.decode()
+        if keep_holes_in:
+            cache.set(keep_holes_in, (html, bool(context["attachments"])), settings.PAGE_CACHE_SECONDS)
+        counts = {attachment.pk: attachment.download_count for attachment in context["attachments"]}
+        response.content = fill_counters(html, view_count, counts)
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         clip = self.object
         photos = list(clip.images.order_by("position", "id"))
+        attachments = list(clip.attachments.order_by("position", "id"))
+        for attachment in attachments:
+            attachment.downloads_hole = downloads_hole(attachment.pk)
         published = NewsClip.objects.published().only("slug", "title", "publish_at")
         context.update(
             photos=photos,
-            attachments=list(clip.attachments.order_by("position", "id")),
+            attachments=attachments,
+            views_hole=VIEWS_HOLE,
             related_projects=list(clip.projects.only("slug", "name", "status").order_by("name")),
             related_objectives=list(clip.objectives.only("number", "title").order_by("number")),
             previous_clip=published.filter(publish_at__lt=clip.publish_at).order_by("-publish_at", "-id").first(),
@@ -51,7 +80,3 @@ class ClipDetailView(DetailView):
             json_ld=news_article_json_ld(clip, photos),
         )
         return context
-
-    def render_to_response(self, context, **kwargs):
-        response = super().render_to_response(context, **kwargs)
-        return mark_private_if_preview(response, self.object)

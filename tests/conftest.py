@@ -198,3 +198,13 @@ def store_counts(db):
 
 
 __all__ = ["KINDS", "SEED_SLUG", "clip_form_data", "image_bytes", "pdf_bytes", "protected_files", "upload"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The database is rolled back after each test; the cache must be too."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

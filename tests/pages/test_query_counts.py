@@ -1,6 +1,7 @@
 """Query counts are constant in the number of rows, photos and attachments."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -9,6 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 def count_queries(client, url):
+    """Queries of an uncached render (the page cache would hide them)."""
+    cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200
@@ -27,7 +30,7 @@ def test_news_list_queries_constant_from_1_to_50_rows(client, make_clip, make_ph
         clip = make_clip()
         make_photo(clip)
         make_attachment(clip)
-    fifty = count_queries(client, url + "&")
+    fifty = count_queries(client, url)
     assert one == fifty
     assert one <= 6
 
