@@ -135,8 +135,9 @@ class Result:
         return ordered[min(len(ordered) - 1, int(len(ordered) * p))] * 1000
 
 
-def load(url, total, threads):
+def load(url, total, threads, headers=None):
     """`total` GET requests spread over `threads`, one connection per request (gunicorn sync)."""
+    headers = {"Accept-Encoding": "identity", **(headers or {})}
     parts = urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     latencies, sizes, errors = [], [], [0]
@@ -148,7 +149,7 @@ def load(url, total, threads):
             started = time.perf_counter()
             try:
                 connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-                connection.request("GET", path, headers={"Accept-Encoding": "identity"})
+                connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
                 body = response.read()
                 connection.close()
@@ -172,10 +173,13 @@ def load(url, total, threads):
     return Result(total, seconds, latencies, int(statistics.median(sizes)) if sizes else 0, errors[0])
 
 
-def report_line(name, result, static):
-    ratio = result.rps / static.rps if static.rps else 0
-    errors = f"  ({result.errors} errors)" if result.errors else ""
+def report_line(name, cached, uncached, static):
+    def ratio(result):
+        return result.rps / static.rps if static.rps else 0
+
+    errors = cached.errors + uncached.errors
     return (
-        f"{name:32} {result.size:>8} {result.rps:>8.0f} {result.percentile(0.5):>8.1f} "
-        f"{result.percentile(0.95):>8.1f} {static.rps:>13.0f} {ratio:>6.2f}{errors}"
+        f"{name:28} {cached.size:>7} {uncached.rps:>8.0f} {uncached.percentile(0.5):>6.1f} {ratio(uncached):>6.2f}"
+        f" {cached.rps:>7.0f} {cached.percentile(0.5):>6.1f} {ratio(cached):>6.2f} {static.rps:>7.0f}"
+        + (f"  ({errors} errors)" if errors else "")
     )

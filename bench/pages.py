@@ -80,16 +80,27 @@ def main():
         }
         lines.append(
             f"Gwangju Newsroom page benchmark — {args.clips:,} clips, gunicorn 2 sync workers, "
-            f"{args.threads} client threads, {args.requests} requests per row, {os.cpu_count()} cores"
+            f"{args.threads} client threads, {args.requests} requests per cell, {os.cpu_count()} cores"
         )
         lines.append(
-            f"{'page':32} {'bytes':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'static req/s':>13} {'ratio':>6}"
+            "uncached = with a session cookie (bypasses the page cache); cached = anonymous reader; "
+            "ratio = req/s over a static file of the same size via WhiteNoise"
         )
+        lines.append(
+            f"{'page':28} {'bytes':>7} {'uncached':>8} {'p50ms':>6} {'ratio':>6} {'cached':>7} {'p50ms':>6}"
+            f" {'ratio':>6} {'static':>7}"
+        )
+        baseline = load(site.url("/healthz"), args.requests, args.threads)
         for name, path in pages.items():
-            result = load(site.url(path), args.requests, args.threads)
-            static = load(site.url(site.static_copy(result.size)), args.requests, args.threads)
-            lines.append(report_line(name, result, static))
+            cached = load(site.url(path), args.requests, args.threads)
+            uncached = load(site.url(path), args.requests, args.threads, headers={"Cookie": "sessionid=bench"})
+            static = load(site.url(site.static_copy(cached.size)), args.requests, args.threads)
+            lines.append(report_line(name, cached, uncached, static))
             print(lines[-1], flush=True)
+        lines.append(
+            f"minimal Django view for scale (/healthz: one SELECT, {baseline.size} bytes): {baseline.rps:.0f} req/s,"
+            f" p50 {baseline.percentile(0.5):.1f} ms"
+        )
         views_before = site.manage_python(
             "from news.models import NewsClip; print(NewsClip.objects.get(slug='bench-clip-500').view_count)"
         )
