@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from news.models import NewsClip
+from tests.conftest import clip_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -75,26 +76,7 @@ def test_missing_alt_text_is_a_form_error(admin_client, seeded):
 
 
 def test_duplicate_slug_in_admin_is_a_form_error(admin_client, seeded):
-    response = admin_client.post(
-        reverse("admin:news_newsclip_add"),
-        {
-            "title": "Other",
-            "slug": seeded.slug,
-            "body": "<p>x</p>",
-            "author_name": "admin",
-            "status": "draft",
-            "publish_at_0": "2026-01-01",
-            "publish_at_1": "10:00:00",
-            "images-TOTAL_FORMS": "0",
-            "images-INITIAL_FORMS": "0",
-            "images-MIN_NUM_FORMS": "0",
-            "images-MAX_NUM_FORMS": "1000",
-            "attachments-TOTAL_FORMS": "0",
-            "attachments-INITIAL_FORMS": "0",
-            "attachments-MIN_NUM_FORMS": "0",
-            "attachments-MAX_NUM_FORMS": "1000",
-        },
-    )
+    response = admin_client.post(reverse("admin:news_newsclip_add"), clip_form_data(slug=seeded.slug))
     assert response.status_code == 200
     assert "Another news clip already uses this slug." in response.content.decode()
     assert NewsClip.objects.count() == 1
@@ -102,24 +84,7 @@ def test_duplicate_slug_in_admin_is_a_form_error(admin_client, seeded):
 
 def test_new_clip_records_its_creator_not_as_display_name(admin_client, admin_user):
     response = admin_client.post(
-        reverse("admin:news_newsclip_add"),
-        {
-            "title": "New",
-            "slug": "new",
-            "body": "<p>x</p>",
-            "author_name": "Press Office",
-            "status": "draft",
-            "publish_at_0": "2026-01-01",
-            "publish_at_1": "10:00:00",
-            "images-TOTAL_FORMS": "0",
-            "images-INITIAL_FORMS": "0",
-            "images-MIN_NUM_FORMS": "0",
-            "images-MAX_NUM_FORMS": "1000",
-            "attachments-TOTAL_FORMS": "0",
-            "attachments-INITIAL_FORMS": "0",
-            "attachments-MIN_NUM_FORMS": "0",
-            "attachments-MAX_NUM_FORMS": "1000",
-        },
+        reverse("admin:news_newsclip_add"), clip_form_data(slug="new", author_name="Press Office", status="draft")
     )
     assert response.status_code == 302
     clip = NewsClip.objects.get(slug="new")
