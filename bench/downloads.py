@@ -101,7 +101,6 @@ def site_environment(tmp):
         ALLOWED_HOSTS=HOST,
         SECURE_SSL_REDIRECT="0",
         VAR_DIR=str(tmp / "var"),
-        MEDIA_ROOT=str(tmp / "media"),
         PROTECTED_MEDIA_ROOT=str(tmp / "protected"),
         PDF_CACHE_ROOT=str(tmp / "pdf-cache"),
         STATIC_ROOT=str(tmp / "static"),

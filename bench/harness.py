@@ -39,7 +39,6 @@ class BenchSite:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "0",
             "VAR_DIR": str(self.tmp / "var"),
-            "MEDIA_ROOT": str(self.tmp / "media"),
             "PROTECTED_MEDIA_ROOT": str(self.tmp / "protected"),
             "PDF_CACHE_ROOT": str(self.tmp / "pdf"),
             "STATIC_ROOT": str(self.tmp / "static"),

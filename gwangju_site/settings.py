@@ -56,10 +56,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
-    "django.contrib.humanize",
     "django_filters",
     "axes",
     "csp",
+    "core",
     "projects",
     "policies",
     "news",
@@ -150,8 +150,6 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-MEDIA_URL = "/media/"
 # Photos and attachments live outside any public URL: only views that check
 # publication hand them out.
 PROTECTED_MEDIA_ROOT = Path(os.environ.get("PROTECTED_MEDIA_ROOT", VAR_DIR / "protected"))
@@ -162,7 +160,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "protected": {
         "BACKEND": "news.uploads.ProtectedStorage",
-        "OPTIONS": {"location": PROTECTED_MEDIA_ROOT, "base_url": None},
+        "OPTIONS": {"base_url": None},  # its location is PROTECTED_MEDIA_ROOT
     },
     "staticfiles": {
         "BACKEND": (

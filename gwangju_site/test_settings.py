@@ -1,13 +1,17 @@
 """Settings for the test suite: production-like (DEBUG off), fast hashing, temp media."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-" + "x" * 60)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# Each test gets folders of its own (tests/conftest.py); these are the fallback
+# for code that runs outside a test, removed when the run ends.
 _tmp = tempfile.mkdtemp(prefix="gwangju-test-")
-os.environ.setdefault("MEDIA_ROOT", os.path.join(_tmp, "media"))
+atexit.register(shutil.rmtree, _tmp, ignore_errors=True)
 os.environ.setdefault("PROTECTED_MEDIA_ROOT", os.path.join(_tmp, "protected"))
 os.environ.setdefault("PDF_CACHE_ROOT", os.path.join(_tmp, "pdf-cache"))
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from news.page_cache import cached_page
+from core.page_cache import cached_page
 
 from . import views
 from .sitemaps import SITEMAPS

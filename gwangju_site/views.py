@@ -1,7 +1,6 @@
 import logging
 
 from django.db import DatabaseError, connection
-from django.db.models import Q
 from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.urls import reverse
@@ -9,7 +8,8 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from news.filters import clean_query, search_clips
+from core.search import clean_query, words_match
+from news.filters import SEARCHED_FIELDS
 from news.models import NewsClip
 from policies.models import Achievement, Objective
 from projects.models import Project
@@ -30,16 +30,6 @@ class HomeView(TemplateView):
         return context
 
 
-def _words_match(fields, words):
-    condition = Q()
-    for word in words:
-        any_field = Q()
-        for field in fields:
-            any_field |= Q(**{f"{field}__icontains": word})
-        condition &= any_field
-    return condition
-
-
 class SearchView(TemplateView):
     """One search over clips, achievements, objectives and projects, grouped by type."""
 
@@ -54,25 +44,29 @@ class SearchView(TemplateView):
         if not query:
             context["groups"] = []
             return context
-        words = query.split()[:10]
         groups = [
-            ("News clips", list(search_clips(NewsClip.objects.published().cards(), query)[: self.per_group])),
+            (
+                "News clips",
+                list(
+                    NewsClip.objects.published().cards().filter(words_match(SEARCHED_FIELDS, query))[: self.per_group]
+                ),
+            ),
             (
                 "Major achievements",
                 list(
-                    Achievement.objects.filter(_words_match(["title", "summary"], words)).only(
+                    Achievement.objects.filter(words_match(["title", "summary"], query)).only(
                         "number", "title", "summary"
                     )[: self.per_group]
                 ),
             ),
             (
                 "Key policy objectives",
-                list(Objective.objects.filter(_words_match(["title", "body"], words))[: self.per_group]),
+                list(Objective.objects.filter(words_match(["title", "body"], query))[: self.per_group]),
             ),
             (
                 "Projects",
                 list(
-                    Project.objects.filter(_words_match(["name", "summary", "body"], words)).only(
+                    Project.objects.filter(words_match(["name", "summary", "body"], query)).only(
                         "slug", "name", "summary", "status"
                     )[: self.per_group]
                 ),

@@ -4,11 +4,11 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.html import format_html
 
-from projects.admin_base import METADATA_FIELDSET, AuditedAdmin
+from core.admin_base import METADATA_FIELDSET, AuditedAdmin
+from core.page_cache import content_changed
 
 from .forms import AttachmentForm, ClipImageForm
 from .models import Attachment, ClipImage, NewsClip
-from .page_cache import content_changed
 from .uploads import files_follow_transaction
 
 
@@ -18,7 +18,6 @@ class ClipImageInline(admin.StackedInline):
     extra = 0
     fields = ["thumbnail", "image", "alt_text", "caption", "position", "size_display"]
     readonly_fields = ["thumbnail", "size_display"]
-    ordering = ["position", "id"]
 
     @admin.display(description="Preview")
     def thumbnail(self, obj):
@@ -42,7 +41,6 @@ class AttachmentInline(admin.TabularInline):
     extra = 0
     fields = ["position", "file", "title", "facts"]
     readonly_fields = ["facts"]
-    ordering = ["position", "id"]
 
     @admin.display(description="Stored file")
     def facts(self, obj):

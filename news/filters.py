@@ -1,33 +1,15 @@
 import django_filters
 from django import forms
 from django.core.cache import cache
-from django.db.models import Q
 
+from core.search import clean_query, words_match
 from policies.models import Objective
 from projects.models import Project
 
 from .models import NewsClip
 
-MAX_QUERY_LENGTH = 200
 YEARS_CACHE_KEY = "news:publication-years"
-
-
-def search_clips(queryset, text):
-    """Case-insensitive match of every word over title, subtitle, highlights and body."""
-    for word in text.split()[:10]:
-        queryset = queryset.filter(
-            Q(title__icontains=word)
-            | Q(subtitle__icontains=word)
-            | Q(highlights__icontains=word)
-            | Q(body__icontains=word)
-        )
-    return queryset
-
-
-def clean_query(value):
-    """Search text as we use it: no NUL or control characters, bounded length."""
-    value = "".join(ch for ch in (value or "") if ch.isprintable())
-    return value.strip()[:MAX_QUERY_LENGTH]
+SEARCHED_FIELDS = ["title", "subtitle", "highlights", "body"]
 
 
 def publication_years():
@@ -70,7 +52,7 @@ class ClipFilter(django_filters.FilterSet):
         self.filters["year"].extra["widget"] = forms.Select(choices=choices)
 
     def filter_q(self, queryset, name, value):
-        return search_clips(queryset, clean_query(value))
+        return queryset.filter(words_match(SEARCHED_FIELDS, clean_query(value)))
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(publish_at__year=int(value))

@@ -8,8 +8,9 @@ from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import TimestampedModel
 from policies.models import Achievement, Objective
-from projects.models import Project, TimestampedModel
+from projects.models import Project
 
 from .sanitising import make_excerpt, sanitise_body
 
@@ -44,9 +45,7 @@ class NewsClipQuerySet(models.QuerySet):
         """Clips as list pages show them: one query for the clips, one for their photos."""
         photos = models.Prefetch(
             "images",
-            queryset=ClipImage.objects.order_by("position", "id").only(
-                "id", "clip_id", "position", "width", "height", "alt_text"
-            ),
+            queryset=ClipImage.objects.only("id", "clip_id", "position", "width", "height", "alt_text"),
             to_attr="photos",
         )
         # A correlated count rather than GROUP BY, so ORDER BY ... LIMIT can walk
@@ -119,6 +118,12 @@ class NewsClip(TimestampedModel):
     def is_published(self):
         return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
 
+    def count_view(self):
+        """Count one reader's view in the database, never read-modify-write, leaving
+        `updated` alone; returns the count to show."""
+        NewsClip.objects.filter(pk=self.pk).update(view_count=models.F("view_count") + 1)
+        return self.view_count + 1
+
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
 
@@ -147,7 +152,7 @@ class ClipImage(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["clip", "position", "id"]
+        ordering = ["position", "id"]
         verbose_name = "photo"
         indexes = [models.Index(fields=["clip", "position"], name="clipimage_order_idx")]
 
@@ -186,7 +191,7 @@ class Attachment(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["clip", "position", "id"]
+        ordering = ["position", "id"]
         indexes = [models.Index(fields=["clip", "position"], name="attachment_order_idx")]
 
     def __str__(self):

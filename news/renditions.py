@@ -2,9 +2,10 @@
 
 import io
 import os
+import tempfile
 from pathlib import PurePosixPath
 
-from django.core.files.base import ContentFile
+from django.conf import settings
 from PIL import Image
 
 SIZES = {"thumb": 480, "large": 1280}
@@ -37,12 +38,18 @@ def ensure_rendition(photo, size):
         if image_format == "JPEG" and image.mode not in {"RGB", "L"}:
             image = image.convert("RGB")
         image.save(output, format=image_format, **({"quality": 82} if image_format in {"JPEG", "WEBP"} else {}))
-    # Two workers may race to make the same rendition: each writes a temporary
-    # file and renames it into place, so a reader never sees half a file.
+    # Two workers (or two threads of one) may race to make the same rendition: each
+    # writes a temporary file of its own and renames it into place, so a reader never
+    # sees half a file.
     path = storage.path(name)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    tmp = f"{path}.{os.getpid()}.tmp"
-    with open(tmp, "wb") as handle:
-        handle.write(ContentFile(output.getvalue()).read())
-    os.replace(tmp, path)
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=".rendition-", delete=False) as handle:
+        handle.write(output.getvalue())
+    try:
+        os.chmod(handle.name, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
+        os.replace(handle.name, path)
+    except BaseException:
+        os.unlink(handle.name)
+        raise
     return name

@@ -1,13 +1,9 @@
 """Files follow their rows: removed only once the delete or replacement has committed."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 
-from policies.models import Achievement, Field, Objective, Principle
-from projects.models import Milestone, Project
-
-from .models import Attachment, ClipImage, NewsClip
-from .page_cache import content_changed
+from .models import Attachment, ClipImage
 from .renditions import rendition_names
 from .uploads import delete_file_after_commit
 
@@ -41,18 +37,3 @@ def remove_photo_files(sender, instance, **kwargs):
 @receiver(post_delete, sender=Attachment)
 def remove_attachment_file(sender, instance, **kwargs):
     delete_file_after_commit(instance.file.storage, instance.file.name)
-
-
-# Any content change makes every cached public page stale (news.page_cache).
-_CONTENT_MODELS = [NewsClip, ClipImage, Attachment, Project, Milestone, Objective, Achievement, Field, Principle]
-for _model in _CONTENT_MODELS:
-    post_save.connect(content_changed, sender=_model, dispatch_uid=f"page-cache-save-{_model._meta.label}")
-    post_delete.connect(content_changed, sender=_model, dispatch_uid=f"page-cache-delete-{_model._meta.label}")
-for _through in [
-    NewsClip.projects.through,
-    NewsClip.objectives.through,
-    NewsClip.achievements.through,
-    Objective.projects.through,
-    Achievement.projects.through,
-]:
-    m2m_changed.connect(content_changed, sender=_through, dispatch_uid=f"page-cache-m2m-{_through._meta.label}")

@@ -24,6 +24,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import cached_property
 from PIL import Image, ImageFile, ImageOps
 
 from .filetypes import IMAGE_CONTAINERS, KINDS, sniff_container
@@ -245,7 +246,18 @@ _files_written = contextvars.ContextVar("files_written", default=None)
 
 
 class ProtectedStorage(FileSystemStorage):
-    """File storage that remembers what a request wrote, so a rolled-back save can take it back."""
+    """File storage in PROTECTED_MEDIA_ROOT that remembers what a request wrote, so a
+    rolled-back save can take it back."""
+
+    @cached_property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.PROTECTED_MEDIA_ROOT)
+
+    def _clear_cached_properties(self, setting, **kwargs):
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "PROTECTED_MEDIA_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
 
     def _save(self, name, content):
         name = super()._save(name, content)

@@ -1,13 +1,18 @@
 from django.urls import path
 
+from core.page_cache import cached_page
+
 from . import download_views, views
 from .feeds import LatestClipsFeed
-from .page_cache import cached_page
 
 app_name = "news"
 
 urlpatterns = [
-    path("", cached_page("news-list")(views.ClipListView.as_view()), name="list"),
+    path(
+        "",
+        cached_page("news-list", params=["q", "year", "project", "objective", "page"])(views.ClipListView.as_view()),
+        name="list",
+    ),
     path("feed/", LatestClipsFeed(), name="feed"),
     path("<slug:slug>/", views.ClipDetailView.as_view(), name="detail"),
     path("<slug:slug>/attachments/<int:pk>/", download_views.attachment, name="attachment"),

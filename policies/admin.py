@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from projects.admin_base import METADATA_FIELDSET, AuditedAdmin
+from core.admin_base import METADATA_FIELDSET, AuditedAdmin
 
 from .models import Achievement, Field, Objective, Principle
 

@@ -2,7 +2,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from projects.models import Project, TimestampedModel
+from core.models import TimestampedModel
+from projects.models import Project
 
 CIRCLED_NUMBERS = "①②③④⑤⑥⑦⑧⑨⑩"
 
@@ -60,11 +61,6 @@ class Field(models.Model):
         return reverse("policies:achievements") + f"?field={self.slug}"
 
 
-class AchievementQuerySet(models.QuerySet):
-    def major(self):
-        return self.filter(major_rank__isnull=False).order_by("major_rank")
-
-
 class Achievement(TimestampedModel):
     field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="achievements")
     number = models.PositiveSmallIntegerField(
@@ -84,8 +80,6 @@ class Achievement(TimestampedModel):
         error_messages={"unique": "Another achievement already has this rank."},
     )
     projects = models.ManyToManyField(Project, blank=True, related_name="achievements")
-
-    objects = AchievementQuerySet.as_manager()
 
     class Meta:
         ordering = [models.F("major_rank").asc(nulls_last=True), "number"]

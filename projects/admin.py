@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .admin_base import METADATA_FIELDSET, AuditedAdmin
+from core.admin_base import METADATA_FIELDSET, AuditedAdmin
+
 from .models import Milestone, Project
 
 

@@ -1,27 +1,10 @@
-from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from core.models import TimestampedModel
+
 from .formatting import format_partial_date, format_won
-
-
-class TimestampedModel(models.Model):
-    """Audit fields shared by every content model."""
-
-    created = models.DateTimeField(auto_now_add=True, editable=False)
-    updated = models.DateTimeField(auto_now=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        abstract = True
 
 
 class DatePrecision(models.TextChoices):
@@ -113,7 +96,7 @@ class Milestone(models.Model):
     done = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["project", "position", "date"]
+        ordering = ["position", "date", "id"]
         indexes = [models.Index(fields=["project", "position"], name="milestone_order_idx")]
 
     def __str__(self):

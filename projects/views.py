@@ -1,11 +1,10 @@
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from .filters import ProjectFilter
-from .models import Milestone, Project
+from .models import Project
 
 
 class ProjectListView(FilterView):
@@ -37,12 +36,7 @@ class ProjectDetailView(DetailView):
     context_object_name = "project"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(
-            Project.objects.prefetch_related(
-                Prefetch("milestones", queryset=Milestone.objects.order_by("position", "date"))
-            ),
-            slug=self.kwargs["slug"],
-        )
+        return get_object_or_404(Project.objects.prefetch_related("milestones"), slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

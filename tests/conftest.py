@@ -1,6 +1,8 @@
 """Shared test helpers: plain factory functions over the real models and storage.
 
-Media lives in a temporary folder made by gwangju_site/test_settings.py.
+Each test gets folders of its own for protected files and cached PDFs (under pytest's
+temporary folder, which pytest prunes), so no test sees another's files and no run leaves
+files behind.
 """
 
 import io
@@ -198,6 +200,13 @@ def store_counts(db):
 
 
 __all__ = ["KINDS", "SEED_SLUG", "clip_form_data", "image_bytes", "pdf_bytes", "protected_files", "upload"]
+
+
+@pytest.fixture(autouse=True)
+def _own_file_folders(settings, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("media")
+    settings.PROTECTED_MEDIA_ROOT = folder / "protected"
+    settings.PDF_CACHE_ROOT = folder / "pdf-cache"
 
 
 @pytest.fixture(autouse=True)

@@ -83,3 +83,44 @@ def test_photo_for_img_tag_needs_few_queries(client, photo, django_assert_max_nu
     client.get(url(photo, "thumb"))  # make the rendition
     with django_assert_max_num_queries(2):
         assert client.get(url(photo, "thumb")).status_code == 200
+
+
+def test_two_threads_making_one_rendition_both_succeed(photo, monkeypatch):
+    """Threads of one worker share a process id: their temporary files must not collide."""
+    import threading
+
+    from news.renditions import ensure_rendition
+
+    barrier = threading.Barrier(2, timeout=5)
+    real_replace = os.replace
+
+    def replace_together(source, target):
+        try:
+            barrier.wait()  # both threads have written their temporary file
+        except threading.BrokenBarrierError:
+            pass
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace_together)
+    results, errors = [], []
+
+    def make():
+        try:
+            results.append(ensure_rendition(photo, "thumb"))
+        except Exception as error:  # noqa: BLE001 - the test reports any failure below
+            errors.append(error)
+
+    threads = [threading.Thread(target=make) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(results) == 2
+    with photo.image.storage.open(results[0], "rb") as handle, Image.open(handle) as image:
+        image.load()
+        assert image.width == 480
+    leftovers = [
+        p for p in os.listdir(os.path.dirname(photo.image.storage.path(results[0]))) if "tmp" in p or p.startswith(".")
+    ]
+    assert leftovers == []

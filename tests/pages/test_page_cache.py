@@ -73,3 +73,59 @@ def test_logged_in_readers_bypass_the_cache(staff_client, client, seeded):
     html(client, seeded.get_absolute_url())
     NewsClip.objects.filter(pk=seeded.pk).update(title="Changed behind the cache's back")
     assert "Changed behind the cache's back" in html(staff_client, seeded.get_absolute_url())
+
+
+def test_unknown_parameters_share_one_cache_entry(client, make_clip, django_assert_num_queries):
+    make_clip(title="Hydrogen centre opens")
+    assert "Hydrogen centre opens" in html(client, reverse("news:list") + "?utm_source=first")
+    # Any other tracking parameter, or none, is the same page: served from the cache.
+    for n in range(20):
+        with django_assert_num_queries(0):
+            assert "Hydrogen centre opens" in html(client, reverse("news:list") + f"?utm_x={n}")
+    with django_assert_num_queries(0):
+        html(client, reverse("news:list"))
+
+
+def test_parameters_a_page_reads_are_keyed_in_a_normal_order(client, make_clip, django_assert_num_queries):
+    clip = make_clip(title="Subway line two")
+    year = clip.publish_at.year
+    first = html(client, reverse("news:list") + f"?q=subway&year={year}&utm_campaign=x")
+    assert "Subway line two" in first
+    with django_assert_num_queries(0):
+        assert html(client, reverse("news:list") + f"?year={year}&q=subway") == first
+    # A parameter the page reads is part of the key.
+    assert "Subway line two" not in html(client, reverse("news:list") + "?q=nothing-matches-this")
+
+
+def test_pagination_links_keep_only_the_parameters_the_list_reads(client, make_clip):
+    for n in range(12):
+        make_clip(title=f"Clip {n}")
+    page = html(client, reverse("news:list") + "?utm_source=newsletter&q=Clip")
+    assert "page=2" in page
+    assert "utm_source" not in page
+
+
+def test_head_requests_do_not_count_as_views(client, seeded):
+    before = NewsClip.objects.get(pk=seeded.pk).view_count
+    assert client.head(seeded.get_absolute_url()).status_code == 200
+    assert client.head(seeded.get_absolute_url()).status_code == 200
+    assert NewsClip.objects.get(pk=seeded.pk).view_count == before
+    client.get(seeded.get_absolute_url())
+    assert NewsClip.objects.get(pk=seeded.pk).view_count == before + 1
+
+
+def test_policy_and_project_pages_are_cached_and_follow_edits(client, seeded, django_assert_num_queries):
+    project = seeded.projects.get(slug="second-subway-line")
+    url = reverse("projects:detail", args=[project.slug])
+    html(client, url)
+    with django_assert_num_queries(0):
+        html(client, url)
+    project.name = "Gwangju Urban Railway Line 2"
+    project.save()
+    assert "Gwangju Urban Railway Line 2" in html(client, url)
+    objective = seeded.objectives.order_by("number").first()
+    url = reverse("policies:objective", args=[objective.number])
+    html(client, url)
+    objective.title = "An edited objective title"
+    objective.save()
+    assert "An edited objective title" in html(client, url)

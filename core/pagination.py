@@ -1,9 +1,9 @@
-"""Pagination that answers a bad page number with the nearest real page, not an error."""
-
-from django.core.paginator import Paginator
+"""Pagination for list pages: a bad page number gets the nearest real page, not an error."""
 
 
 class SafePaginationMixin:
+    """For FilterViews: page links keep the filter's parameters and nothing else."""
+
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size, orphans=0, allow_empty_first_page=True)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
@@ -12,10 +12,11 @@ class SafePaginationMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
-        query.pop(self.page_kwarg, None)
+        for name in list(query):
+            if name not in self.filterset.filters:
+                del query[name]
         context["query_without_page"] = query.urlencode()
+        page = context.get("page_obj")
+        if page is not None:
+            context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
         return context
-
-
-def paginate(request, queryset, per_page):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
