@@ -15,7 +15,8 @@ Caching, for published clips:
   withdrawn clip may linger there. Their URLs stay the same when an editor
   replaces the file, which is why they are not cached "immutable".
 
-Staff previews of unpublished clips are ``private, no-store``.
+Staff previews of unpublished clips are ``private, no-store``, by the one rule
+in news/visibility.py.
 """
 
 import logging
@@ -32,18 +33,13 @@ from .filetypes import KINDS
 from .models import Attachment
 from .pdf import cached_pdf
 from .renditions import SIZES, ensure_rendition
-from .visibility import get_visible_clip
+from .visibility import get_visible_clip, mark_private_if_preview
 
 logger = logging.getLogger(__name__)
 
-PRIVATE = "private, no-store"
 REVALIDATE = "public, no-cache"
 ONE_HOUR = "public, max-age=3600"
 PHOTO_SIZES = {*SIZES, "original"}
-
-
-def _cache_control(clip, published_policy):
-    return published_policy if clip.is_published() else PRIVATE
 
 
 def _count_downloads(*pks):
@@ -65,13 +61,14 @@ def attachment(request, slug, pk):
         last_modified=item.updated,
         internal_name=item.file.name,
     )
-    return downloads.serve_file(
+    response = downloads.serve_file(
         request,
         served,
-        cache_control=_cache_control(clip, REVALIDATE),
+        cache_control=REVALIDATE,
         # Like the clip's view count, a staff preview is not a download by the public.
         on_full_download=(lambda: _count_downloads(item.pk)) if clip.is_published() else None,
     )
+    return mark_private_if_preview(response, clip)
 
 
 @require_safe
@@ -96,7 +93,7 @@ def photo(request, slug, pk, size):
         as_attachment=False,
         internal_name=name,
     )
-    return downloads.serve_file(request, served, cache_control=_cache_control(clip, ONE_HOUR))
+    return mark_private_if_preview(downloads.serve_file(request, served, cache_control=ONE_HOUR), clip)
 
 
 @require_safe
@@ -122,7 +119,7 @@ def bundle(request, slug):
         content_type="application/zip",
         headers={
             "Content-Disposition": downloads.content_disposition(f"{clip.slug}-attachments.zip"),
-            "Cache-Control": _cache_control(clip, REVALIDATE),
+            "Cache-Control": REVALIDATE,
             "X-Content-Type-Options": "nosniff",
         },
     )
@@ -131,7 +128,7 @@ def bundle(request, slug):
         response.streaming_content = []
     elif archive.included and clip.is_published():
         _count_downloads(*(entry.key for entry in archive.included))
-    return response
+    return mark_private_if_preview(response, clip)
 
 
 @require_safe
@@ -146,4 +143,4 @@ def page_pdf(request, slug):
         content_type="application/pdf",
         etag=key,
     )
-    return downloads.serve_file(request, served, cache_control=_cache_control(clip, ONE_HOUR))
+    return mark_private_if_preview(downloads.serve_file(request, served, cache_control=ONE_HOUR), clip)

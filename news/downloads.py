@@ -222,8 +222,9 @@ def _open_or_404(path):
 def serve_file(request, served, *, cache_control, on_full_download=None):
     """Answer GET or HEAD for `served`.
 
-    `on_full_download` is called once when the response will carry the file
-    from its first byte: not for HEAD, 304, 416, or a range starting later.
+    `on_full_download` is called once when the response will carry the whole
+    file, as a 200 or as a range from its first byte to its last: not for
+    HEAD, 304, 416, or any other range.
     """
     handle = _open_or_404(served.path)
     try:
@@ -260,7 +261,8 @@ def serve_file(request, served, *, cache_control, on_full_download=None):
         start, end = byte_range or (0, size - 1)
         length = max(end - start + 1, 0)
 
-        if request.method == "GET" and start == 0 and on_full_download is not None:
+        # Only the whole file is a download: a probe such as `bytes=0-0` is not.
+        if request.method == "GET" and start == 0 and end == size - 1 and on_full_download is not None:
             on_full_download()
 
         sendfile = settings.DOWNLOAD_SENDFILE

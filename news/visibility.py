@@ -1,4 +1,5 @@
-"""Who may see which clip: the public sees `published()`, staff may preview everything.
+"""Who may see which clip: the public sees `published()`; staff who may view clips in
+the admin (`news.view_newsclip`, which superusers have) may preview everything.
 
 Every public view of a clip, its photos, attachments, ZIP and PDF looks the clip
 up through `visible_clips`, so the rule lives here and nowhere else.
@@ -16,7 +17,9 @@ def may_preview(request):
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return False
     user = request.user
-    return bool(user.is_active and user.is_staff)
+    # is_staff alone is not enough: an account kept for editing projects must not read
+    # embargoed clips. has_perm is false for inactive users and true for superusers.
+    return bool(user.is_staff and user.has_perm("news.view_newsclip"))
 
 
 def visible_clips(request):
@@ -30,7 +33,10 @@ def get_visible_clip(request, slug):
 
 
 def mark_private_if_preview(response, clip):
-    """A staff preview of unpublished content must never sit in a shared cache."""
+    """A staff preview of unpublished content must never sit in a shared cache.
+
+    Every view of a clip or its files passes its response through here, whatever
+    caching it gives published content."""
     if not clip.is_published():
         response["Cache-Control"] = "private, no-store"
     return response

@@ -9,6 +9,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
@@ -132,6 +133,7 @@ def seeded(db):
 @pytest.fixture
 def staff_client(client, django_user_model):
     user = django_user_model.objects.create_user("editor", password="pw-editor-123", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_newsclip"))  # previews need it (news/visibility.py)
     client.force_login(user)
     return client
 

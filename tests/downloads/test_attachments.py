@@ -259,6 +259,21 @@ def test_range_from_zero_counts_but_later_ranges_do_not(client, attachment):
     assert count(attachment) == 1
 
 
+@pytest.mark.parametrize("header", ["bytes=0-0", "bytes=0-99", "bytes=0-10238"])
+def test_a_range_from_zero_that_stops_short_is_not_a_download(client, attachment, header):
+    """Download managers and link checkers probe with `bytes=0-0`: not a reader's download."""
+    response = client.get(url(attachment), HTTP_RANGE=header)
+    assert response.status_code == 206
+    body(response)
+    assert count(attachment) == 0
+
+
+@pytest.mark.parametrize("header", ["bytes=0-10239", "bytes=0-999999"])
+def test_a_range_from_zero_to_the_last_byte_is_a_download(client, attachment, header):
+    body(client.get(url(attachment), HTTP_RANGE=header))
+    assert count(attachment) == 1
+
+
 def test_head_and_304_are_not_counted(client, attachment):
     client.head(url(attachment))
     client.get(url(attachment), HTTP_IF_NONE_MATCH=f'"{attachment.sha256}"')

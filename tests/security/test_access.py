@@ -5,6 +5,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
@@ -47,10 +48,15 @@ def clip_with_files(make_clip, make_photo, make_attachment):
     return make
 
 
-@pytest.fixture(params=["anonymous", "logged-in-non-staff", "inactive-staff"])
+@pytest.fixture(params=["anonymous", "logged-in-non-staff", "inactive-staff", "staff-without-view-permission"])
 def outsider(request, client, django_user_model):
     if request.param == "logged-in-non-staff":
         client.force_login(django_user_model.objects.create_user("reader", password="pw-reader-123"))
+    elif request.param == "staff-without-view-permission":
+        # Admin access alone (say, an account that only edits projects) is not leave to read drafts.
+        user = django_user_model.objects.create_user("projects-only", password="pw-projects-123", is_staff=True)
+        user.user_permissions.add(Permission.objects.get(codename="change_project"))
+        client.force_login(user)
     elif request.param == "inactive-staff":
         user = django_user_model.objects.create_user("former", password="pw-former-123", is_staff=True)
         client.force_login(user)
@@ -87,6 +93,22 @@ def test_staff_preview_is_served_privately(staff_client, clip_with_files, state,
     assert response.status_code == 200
     cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
     assert "private" in cache_control and "public" not in cache_control
+
+
+@pytest.mark.parametrize("who", ["group-member", "superuser"])
+def test_preview_permission_may_come_from_a_group_or_superuser_status(client, django_user_model, make_clip, who):
+    clip = make_clip(status=NewsClip.Status.DRAFT)
+    if who == "superuser":
+        user = django_user_model.objects.create_superuser("chief", password="pw-chief-123")
+    else:
+        user = django_user_model.objects.create_user("desk", password="pw-desk-123", is_staff=True)
+        editors = Group.objects.create(name="Editors")
+        editors.permissions.add(Permission.objects.get(codename="view_newsclip"))
+        user.groups.add(editors)
+    client.force_login(user)
+    response = client.get(clip.get_absolute_url())
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
 
 
 @pytest.mark.parametrize("state", list(UNPUBLISHED))
