@@ -12,17 +12,24 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 # Serve the site with its seed content on http://127.0.0.1:8000 (development settings).
-run: $(STAMP)
+# Each target first checks (and with root installs) the Debian packages it needs.
+run:
+	.ci/system-packages run
+	$(MAKE) --no-print-directory $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_seed
 	DEBUG=1 $(BIN)/python manage.py ensure_admin
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The whole suite, browser tests included.
-test: $(STAMP)
+test:
+	.ci/system-packages test
+	$(MAKE) --no-print-directory $(STAMP)
 	$(BIN)/python -m pytest
 
-test-browser: $(STAMP)
+test-browser:
+	.ci/system-packages test
+	$(MAKE) --no-print-directory $(STAMP)
 	$(BIN)/python -m pytest -m browser
 
 lint: $(STAMP)

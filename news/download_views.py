@@ -23,7 +23,7 @@ import logging
 from pathlib import PurePosixPath
 
 from django.db.models import F
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
@@ -136,11 +136,15 @@ def page_pdf(request, slug):
     clip = get_visible_clip(request, slug)
     photos = list(clip.images.order_by("position", "id"))
     attachments = list(clip.attachments.order_by("position", "id"))
-    path, key = cached_pdf(clip, photos, attachments)
+    pdf = cached_pdf(clip, photos, attachments)
+    if pdf.path is None:
+        # A photo file is missing: this PDF is incomplete, so no cache may keep it (and it has no ETag).
+        headers = {"Content-Disposition": downloads.content_disposition(f"{clip.slug}.pdf"), "Cache-Control": PRIVATE}
+        return HttpResponse(pdf.data, content_type="application/pdf", headers=headers)
     served = downloads.ServedFile(
-        path=path,
+        path=pdf.path,
         filename=f"{clip.slug}.pdf",
         content_type="application/pdf",
-        etag=key,
+        etag=pdf.key,
     )
     return mark_private_if_preview(downloads.serve_file(request, served, cache_control=ONE_HOUR), clip)

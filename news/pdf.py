@@ -2,19 +2,25 @@
 
 Rendering takes seconds (Hangul fonts are large), so each revision of a clip
 is rendered once and kept in settings.PDF_CACHE_ROOT under a name made from
-everything the PDF shows. An edit to the clip, a photo or an attachment gives
-a new name, so the next request renders afresh; nothing has to purge the cache.
+everything that shapes the PDF: the clip, the photo files actually embedded,
+the attachments, the template (with its stylesheet) and the bundled fonts. A
+change to any of them gives a new name, so the next request renders afresh.
+A PDF made while a photo file is missing is served but never kept, so it
+cannot outlive the problem.
 """
 
 import hashlib
 import logging
 import os
 import tempfile
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import get_template, render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
@@ -24,23 +30,53 @@ from .renditions import ensure_rendition
 logger = logging.getLogger(__name__)
 
 TEMPLATE_NAME = "news/clip_pdf.html"
+# Subsets of Noto Sans CJK KR (static/fonts/README.md): the PDF must not depend on the server's fonts.
+FONTS = {"regular": "fonts/NotoSansCJKkr-Regular-subset.woff2", "bold": "fonts/NotoSansCJKkr-Bold-subset.woff2"}
 
 
-@lru_cache(maxsize=1)
-def _template_fingerprint():
-    # A deploy that changes the layout must not keep serving PDFs in the old one.
-    template = get_template(TEMPLATE_NAME).template
-    return hashlib.sha256(template.source.encode()).hexdigest()
+def font_files():
+    """{"regular": path, "bold": path} of the bundled fonts, found like any static file."""
+    found = {}
+    for weight, name in FONTS.items():
+        path = finders.find(name)
+        if path is None:
+            raise ImproperlyConfigured(f"The PDF font static/{name} is missing.")
+        found[weight] = Path(path)
+    return found
 
 
-def pdf_cache_key(clip, photos, attachments):
-    """A hash of everything the PDF shows; the download count is deliberately left out."""
+@lru_cache(maxsize=16)
+def _file_digest(path, size, mtime_ns):
+    # Keyed on the file's size and mtime too, so a replaced file is read again, an unchanged one once.
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _version(path):
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _design_fingerprint(fonts):
+    """The template (which holds the stylesheet) and the font files: a deploy changing them re-renders."""
+    source = get_template(TEMPLATE_NAME).template.source
+    return [hashlib.sha256(source.encode()).hexdigest(), *(_file_digest(str(p), *_version(p)) for p in fonts.values())]
+
+
+def pdf_cache_key(clip, photo_files, attachments, fonts):
+    """A hash of everything the PDF shows; the download count is deliberately left out.
+
+    `photo_files` are the (photo, path) pairs actually embedded: the rendition file's
+    size and mtime stand for the version of the picture.
+    """
     parts = [
-        _template_fingerprint(),
+        _design_fingerprint(fonts),
         settings.SITE_URL,
         clip.pk,
         clip.updated.isoformat(),
-        *[(p.pk, p.updated.isoformat(), p.image.name, p.caption, p.alt_text) for p in photos],
+        *[
+            (p.pk, p.updated.isoformat(), p.image.name, p.caption, p.alt_text, _version(path))
+            for p, path in photo_files
+        ],
         *[(a.pk, a.updated.isoformat(), a.title, a.original_name, a.size) for a in attachments],
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
@@ -69,7 +105,7 @@ class LocalFilesOnly(URLFetcher):
 
 
 def _photo_files(photos):
-    """(photo, file URI) of each photo's "large" rendition; a photo whose file is gone is left out."""
+    """(photo, path) of each photo's "large" rendition, and whether any photo had to be left out."""
     result = []
     for photo in photos:
         try:
@@ -77,37 +113,52 @@ def _photo_files(photos):
         except (OSError, ValueError):
             logger.warning("PDF: photo %s (%s) has no usable image file", photo.pk, photo.image.name)
             continue
-        result.append((photo, Path(photo.image.storage.path(name)).as_uri()))
-    return result
+        result.append((photo, Path(photo.image.storage.path(name))))
+    return result, len(result) < len(photos)
 
 
-def render_pdf(clip, photos, attachments):
+def render_pdf(clip, photo_files, attachments, fonts):
     html = render_to_string(
         TEMPLATE_NAME,
         {
             "clip": clip,
-            "photos": _photo_files(photos),
+            "photos": [(photo, path.as_uri()) for photo, path in photo_files],
             "attachments": attachments,
             "canonical_url": settings.SITE_URL + clip.get_absolute_url(),
+            "fonts": {weight: path.as_uri() for weight, path in fonts.items()},
         },
     )
     return HTML(string=html, url_fetcher=LocalFilesOnly(allowed_protocols=["file"])).write_pdf()
 
 
+@dataclass(frozen=True)
+class PagePdf:
+    """The cached file (`path`, with `key` as its ETag), or, when a photo is missing, only the bytes."""
+
+    key: str = ""
+    path: Path | None = None
+    data: bytes = b""
+
+
 def cached_pdf(clip, photos, attachments):
-    """Path of the clip's PDF for this revision, rendering it on the first request.
+    """The clip's PDF for this revision, rendering it on the first request.
 
     Concurrent first requests may each render, but each writes its own temporary
     file and renames it into place, so nobody reads half a PDF. Once a revision
     is in place, the clip's earlier revisions are removed.
     """
+    fonts = font_files()
+    photo_files, incomplete = _photo_files(photos)
+    if incomplete:
+        # Never cached: once the file is back, the next request renders the whole PDF.
+        return PagePdf(data=render_pdf(clip, photo_files, attachments, fonts))
     root = Path(settings.PDF_CACHE_ROOT)
-    key = pdf_cache_key(clip, photos, attachments)
+    key = pdf_cache_key(clip, photo_files, attachments, fonts)
     path = root / f"clip-{clip.pk}-{key}.pdf"
     if path.exists():
-        return path, key
+        return PagePdf(key=key, path=path)
     root.mkdir(parents=True, exist_ok=True)
-    data = render_pdf(clip, photos, attachments)
+    data = render_pdf(clip, photo_files, attachments, fonts)
     descriptor, tmp_name = tempfile.mkstemp(dir=root, prefix=f".clip-{clip.pk}-", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
@@ -118,7 +169,16 @@ def cached_pdf(clip, photos, attachments):
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-    for older in root.glob(f"clip-{clip.pk}-*.pdf"):
-        if older != path:
+    remove_cached_pdfs(clip.pk, keep=path)
+    return PagePdf(key=key, path=path)
+
+
+def remove_cached_pdfs(clip_pk, keep=None):
+    """Remove the clip's cached PDFs but `keep`; a file that cannot be removed is only logged."""
+    for older in Path(settings.PDF_CACHE_ROOT).glob(f"clip-{clip_pk}-*.pdf"):
+        if older == keep:
+            continue
+        try:
             older.unlink(missing_ok=True)
-    return path, key
+        except OSError:
+            logger.warning("Could not remove the cached PDF %s", older, exc_info=True)

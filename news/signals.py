@@ -1,9 +1,13 @@
 """Files follow their rows: removed only once the delete or replacement has committed."""
 
+from functools import partial
+
+from django.db import transaction
 from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 
-from .models import Attachment, ClipImage
+from .models import Attachment, ClipImage, NewsClip
+from .pdf import remove_cached_pdfs
 from .renditions import rendition_names
 from .uploads import delete_file_after_commit
 
@@ -37,3 +41,10 @@ def remove_photo_files(sender, instance, **kwargs):
 @receiver(post_delete, sender=Attachment)
 def remove_attachment_file(sender, instance, **kwargs):
     delete_file_after_commit(instance.file.storage, instance.file.name)
+
+
+@receiver(post_delete, sender=NewsClip)
+def remove_clip_pdfs(sender, instance, **kwargs):
+    # After the commit: a rolled-back delete leaves the clip, and its PDF, in place.
+    transaction.on_commit(partial(remove_cached_pdfs, instance.pk))
+
