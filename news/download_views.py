@@ -33,7 +33,7 @@ from .filetypes import KINDS
 from .models import Attachment
 from .pdf import cached_pdf
 from .renditions import SIZES, ensure_rendition
-from .visibility import get_visible_clip, mark_private_if_preview
+from .visibility import PRIVATE, get_visible_clip, mark_private_if_preview
 
 logger = logging.getLogger(__name__)
 

@@ -47,4 +47,3 @@ def remove_attachment_file(sender, instance, **kwargs):
 def remove_clip_pdfs(sender, instance, **kwargs):
     # After the commit: a rolled-back delete leaves the clip, and its PDF, in place.
     transaction.on_commit(partial(remove_cached_pdfs, instance.pk))
-

@@ -32,11 +32,14 @@ def get_visible_clip(request, slug):
     return get_object_or_404(visible_clips(request), slug=slug)
 
 
+PRIVATE = "private, no-store"
+
+
 def mark_private_if_preview(response, clip):
     """A staff preview of unpublished content must never sit in a shared cache.
 
     Every view of a clip or its files passes its response through here, whatever
     caching it gives published content."""
     if not clip.is_published():
-        response["Cache-Control"] = "private, no-store"
+        response["Cache-Control"] = PRIVATE
     return response
