@@ -241,7 +241,15 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+# Behind nginx (deploy/) REMOTE_ADDR is nginx itself; nginx puts the client's address,
+# and only that, in X-Forwarded-For, and gunicorn listens on 127.0.0.1 only, so no
+# client can set it. Without this every client would share nginx's address, and five
+# bad passwords from anyone would lock a username out for everyone.
+_PROXIES = env_int("AXES_PROXY_COUNT", 0)
+if _PROXIES:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    # django-ipware counts the proxies listed in the header, not the last one (REMOTE_ADDR).
+    AXES_IPWARE_PROXY_COUNT = _PROXIES - 1
 
 LOGGING = {
     "version": 1,
