@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-browser lint format bench clean
+.PHONY: run test test-browser test-integration prod-up prod-down backup restore lint format bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,17 @@ test: $(STAMP)
 
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m browser
+
+# The production arrangement on 127.0.0.1 (nginx, two gunicorn instances, PostgreSQL,
+# Redis, one files folder under var/prod/), and the suite that tests it through nginx.
+prod-up: $(STAMP)
+	deploy/prod.sh up
+
+prod-down:
+	deploy/prod.sh down
+
+test-integration: $(STAMP)
+	$(BIN)/python -m pytest -m integration tests/integration
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
