@@ -36,6 +36,17 @@ prod-down:
 test-integration: $(STAMP)
 	$(BIN)/python -m pytest -m integration tests/integration
 
+# Database dump + protected files + manifest with checksums, and back again.
+# ENV_FILE names the instances' environment (/etc/gwangju/env on a server).
+ENV_FILE ?= var/prod/env
+BACKUP_DIR ?= var/backups
+backup: $(STAMP)
+	$(BIN)/python deploy/backup.py --env-file $(ENV_FILE) backup --out $(BACKUP_DIR)
+
+restore: $(STAMP)
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=var/backups/gwangju-....tar [ENV_FILE=...]"; exit 2; }
+	$(BIN)/python deploy/backup.py --env-file $(ENV_FILE) restore $(ARCHIVE)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
