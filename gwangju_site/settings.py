@@ -33,6 +33,9 @@ DEBUG = env_bool("DEBUG", False)
 
 _INSECURE_KEY = "django-insecure-local-development-only"
 SECRET_KEY = os.environ.get("SECRET_KEY", _INSECURE_KEY if DEBUG else "")
+# Old keys still accepted for signatures (sessions, password reset) while a new
+# SECRET_KEY rolls out across the instances; README, "Operations".
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 if not DEBUG:
