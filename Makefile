@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-browser lint format bench clean
+.PHONY: run test test-browser test-integration prod-up prod-down backup restore lint format bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,28 @@ test-browser:
 	.ci/system-packages test
 	$(MAKE) --no-print-directory $(STAMP)
 	$(BIN)/python -m pytest -m browser
+
+# The production arrangement on 127.0.0.1 (nginx, two gunicorn instances, PostgreSQL,
+# Redis, one files folder under var/prod/), and the suite that tests it through nginx.
+prod-up: $(STAMP)
+	deploy/prod.sh up
+
+prod-down:
+	deploy/prod.sh down
+
+test-integration: $(STAMP)
+	$(BIN)/python -m pytest -m integration tests/integration
+
+# Database dump + protected files + manifest with checksums, and back again.
+# ENV_FILE names the instances' environment (/etc/gwangju/env on a server).
+ENV_FILE ?= var/prod/env
+BACKUP_DIR ?= var/backups
+backup: $(STAMP)
+	$(BIN)/python deploy/backup.py --env-file $(ENV_FILE) backup --out $(BACKUP_DIR)
+
+restore: $(STAMP)
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=var/backups/gwangju-....tar [ENV_FILE=...]"; exit 2; }
+	$(BIN)/python deploy/backup.py --env-file $(ENV_FILE) restore $(ARCHIVE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -33,6 +33,9 @@ DEBUG = env_bool("DEBUG", False)
 
 _INSECURE_KEY = "django-insecure-local-development-only"
 SECRET_KEY = os.environ.get("SECRET_KEY", _INSECURE_KEY if DEBUG else "")
+# Old keys still accepted for signatures (sessions, password reset) while a new
+# SECRET_KEY rolls out across the instances; README, "Operations".
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 if not DEBUG:
@@ -240,7 +243,15 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+# Behind nginx (deploy/) REMOTE_ADDR is nginx itself; nginx puts the client's address,
+# and only that, in X-Forwarded-For, and gunicorn listens on 127.0.0.1 only, so no
+# client can set it. Without this every client would share nginx's address, and five
+# bad passwords from anyone would lock a username out for everyone.
+_PROXIES = env_int("AXES_PROXY_COUNT", 0)
+if _PROXIES:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    # django-ipware counts the proxies listed in the header, not the last one (REMOTE_ADDR).
+    AXES_IPWARE_PROXY_COUNT = _PROXIES - 1
 
 LOGGING = {
     "version": 1,
