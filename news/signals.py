@@ -1,10 +1,12 @@
-"""Files follow their rows: removed only once the delete or replacement has committed."""
+"""Files follow their rows: removed only once the delete or replacement has committed.
+The search index follows clips and attachments, in the same transaction."""
 
-from django.db.models.signals import post_delete, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from .models import Attachment, ClipImage
+from .models import Attachment, ClipImage, NewsClip
 from .renditions import rendition_names
+from .search import index_clips, unindex_clip
 from .uploads import delete_file_after_commit
 
 
@@ -37,3 +39,19 @@ def remove_photo_files(sender, instance, **kwargs):
 @receiver(post_delete, sender=Attachment)
 def remove_attachment_file(sender, instance, **kwargs):
     delete_file_after_commit(instance.file.storage, instance.file.name)
+
+
+@receiver(post_save, sender=NewsClip)
+def index_clip(sender, instance, **kwargs):
+    index_clips([instance.pk])
+
+
+@receiver(post_delete, sender=NewsClip)
+def unindex_deleted_clip(sender, instance, **kwargs):
+    unindex_clip(instance.pk)
+
+
+@receiver(post_save, sender=Attachment)
+@receiver(post_delete, sender=Attachment)
+def index_attachment_names(sender, instance, **kwargs):
+    index_clips([instance.clip_id])
