@@ -42,7 +42,7 @@ class ClipFilter(django_filters.FilterSet):
         empty_label="Any objective",
     )
 
-    nothing_to_search = False
+    searched = nothing_to_search = False
 
     class Meta:
         model = NewsClip
@@ -61,6 +61,7 @@ class ClipFilter(django_filters.FilterSet):
         query = clean_query(self.form.cleaned_data.get("q"))
         if not query:
             return queryset
+        self.searched = True
         parsed = parse_query(query)
         if not parsed:
             self.nothing_to_search = True

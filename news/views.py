@@ -1,9 +1,10 @@
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from core.page_cache import page_key, serve_page
-from core.pagination import SafePaginationMixin
+from core.pagination import DeferredJoinPaginator, SafePaginationMixin
 
 from .counters import VIEWS_HOLE, downloads_hole, fill_counters
 from .filters import ClipFilter
@@ -16,6 +17,12 @@ class ClipListView(SafePaginationMixin, FilterView):
     filterset_class = ClipFilter
     template_name = "news/clip_list.html"
     paginate_by = 10
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        # A search ranks at most search.MAX_CANDIDATES clips, so its pages are never deep;
+        # and SQLite's ranking refers to its FTS table by name, which a subquery renames.
+        paginator = Paginator if self.filterset.searched else DeferredJoinPaginator
+        return paginator(queryset, *args, **kwargs)
 
     def get_queryset(self):
         return NewsClip.objects.published().cards()

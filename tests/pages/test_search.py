@@ -166,3 +166,10 @@ def test_search_queries_constant_in_the_number_of_matches(client, make_clip, mak
         make_photo(clip)
         make_attachment(clip)
     assert count_queries(client, url, {"q": "subway"}) == one
+
+
+def test_search_results_page_on(client, make_clip):
+    for n in range(12):
+        make_clip(title=f"Subway {n:02}", publish_at=timezone.now() - timedelta(days=n))
+    first, second = list_titles(client, q="subway"), list_titles(client, q="subway", page=2)
+    assert first + second == [f"Subway {n:02}" for n in range(12)]
