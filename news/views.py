@@ -6,7 +6,7 @@ from django_filters.views import FilterView
 from core.page_cache import page_key, serve_page
 from core.pagination import DeferredJoinPaginator, SafePaginationMixin
 
-from .counters import VIEWS_HOLE, downloads_hole, fill_counters
+from .counters import VIEWS_HOLE, count_view, current_views, downloads_hole, fill_counters
 from .filters import ClipFilter
 from .models import NewsClip
 from .structured_data import news_article_json_ld
@@ -42,7 +42,7 @@ class ClipDetailView(DetailView):
         clip = self.object = self.get_object()
         published = clip.is_published()
         # A HEAD or a staff preview is not a reader's view.
-        view_count = clip.count_view() if published and request.method == "GET" else clip.view_count
+        view_count = count_view(clip) if published and request.method == "GET" else current_views(clip)
         response = serve_page(
             request,
             page_key(f"clip:{clip.pk}") if published else None,
