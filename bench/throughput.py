@@ -139,8 +139,8 @@ def main():
                 process.terminate()
                 process.wait(timeout=20)
     median = {name: statistics.median(values) for name, values in results.items()}
-    whitenoise = median["WhiteNoise: the same bytes"]
-    minimal = median["minimal Django view, 20 KB template"]
+    whitenoise = median["WhiteNoise: the same bytes"] or float("nan")
+    minimal = median["minimal Django view, 20 KB template"] or float("nan")
     lines = [
         f"{args.clips:,} clips, SQLite, local-memory cache, gunicorn 2 sync workers, DEBUG off; "
         f"wrk -t2 -c16, 3 interleaved {args.duration} s runs, medians; {os.cpu_count()} cores",
