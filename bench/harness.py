@@ -27,7 +27,7 @@ def free_port():
 
 
 class BenchSite:
-    def __init__(self, workers=2):
+    def __init__(self, workers=2, database_url=None, redis_url=None):
         self.workers = workers
         self.tmp = Path(tempfile.mkdtemp(prefix="gwangju-bench-"))
         self.port = free_port()
@@ -47,6 +47,11 @@ class BenchSite:
             "DJANGO_SETTINGS_MODULE": "gwangju_site.settings",
         }
         self.env.pop("DATABASE_URL", None)
+        self.env.pop("REDIS_URL", None)
+        if database_url:
+            self.env["DATABASE_URL"] = database_url
+        if redis_url:
+            self.env["REDIS_URL"] = redis_url
 
     def __enter__(self):
         self.manage("migrate", "--noinput", "-v0")

@@ -17,40 +17,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import BenchSite, load, report_line  # noqa: E402
+from seed import SEED_SCRIPT  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-
-SEED_SCRIPT = r"""
-import random, sys
-from datetime import timedelta
-from django.core.management import call_command
-from django.utils import timezone
-from news.models import NewsClip
-from projects.models import Project
-call_command("load_seed", verbosity=0)
-count = int(sys.argv[1])
-words = ("Gwangju city mayor subway jobs hydrogen culture stream festival safety welfare "
-         "innovation citizens budget project plant railway museum river park").split()
-rng = random.Random(7)
-now = timezone.now()
-clips = []
-for i in range(count):
-    text = " ".join(rng.choice(words) for _ in range(300))
-    clips.append(NewsClip(
-        title=f"Bench clip {i} " + " ".join(rng.choice(words) for _ in range(5)),
-        slug=f"bench-clip-{i}", subtitle="Subtitle " + rng.choice(words),
-        highlights="One\nTwo", body=f"<p>{text}</p>", status="published",
-        publish_at=now - timedelta(minutes=i + 1), view_count=rng.randint(0, 5000)))
-    if len(clips) == 2000:
-        NewsClip.objects.bulk_create(clips); clips = []
-NewsClip.objects.bulk_create(clips)
-through = NewsClip.projects.through
-project_ids = list(Project.objects.values_list("id", flat=True))
-links = [through(newsclip_id=c, project_id=rng.choice(project_ids))
-         for c in NewsClip.objects.filter(slug__startswith="bench-").values_list("id", flat=True)]
-through.objects.bulk_create(links, batch_size=5000)
-print(NewsClip.objects.count())
-"""
 
 
 def main():

@@ -8,9 +8,9 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from core.search import clean_query, words_match
-from news.filters import SEARCHED_FIELDS
+from core.search import clean_query, parse_query
 from news.models import NewsClip
+from news.search import search_clips
 from policies.models import Achievement, Objective
 from projects.models import Project
 
@@ -39,34 +39,25 @@ class SearchView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = clean_query(self.request.GET.get("q"))
-        context["query"] = query
-        context["breadcrumbs"] = [(None, "Search")]
-        if not query:
-            context["groups"] = []
+        parsed = parse_query(query)
+        context.update(query=query, breadcrumbs=[(None, "Search")], groups=[], nothing_to_search=query and not parsed)
+        if not parsed:
             return context
         groups = [
-            (
-                "News clips",
-                list(
-                    NewsClip.objects.published().cards().filter(words_match(SEARCHED_FIELDS, query))[: self.per_group]
-                ),
-            ),
+            ("News clips", list(search_clips(NewsClip.objects.published().cards(), parsed)[: self.per_group])),
             (
                 "Major achievements",
                 list(
-                    Achievement.objects.filter(words_match(["title", "summary"], query)).only(
-                        "number", "title", "summary"
-                    )[: self.per_group]
+                    Achievement.objects.filter(parsed.as_q(["title", "summary"])).only("number", "title", "summary")[
+                        : self.per_group
+                    ]
                 ),
             ),
-            (
-                "Key policy objectives",
-                list(Objective.objects.filter(words_match(["title", "body"], query))[: self.per_group]),
-            ),
+            ("Key policy objectives", list(Objective.objects.filter(parsed.as_q(["title", "body"]))[: self.per_group])),
             (
                 "Projects",
                 list(
-                    Project.objects.filter(words_match(["name", "summary", "body"], query)).only(
+                    Project.objects.filter(parsed.as_q(["name", "summary", "body"])).only(
                         "slug", "name", "summary", "status"
                     )[: self.per_group]
                 ),

@@ -1,15 +1,60 @@
 """View and download counts on a cached clip page: rendered as holes, filled per request.
 
 The page cache (core.page_cache) keeps the clip page with these holes, so the counts
-a reader sees are always the database's, however old the cached page is.
+a reader sees are always current, however old the cached page is.
+
+Counting a view: with a shared cache (Redis), the clip's running total lives in the cache
+and a view is one atomic INCR there, not a database write. The total is seeded from the
+database the first time (SET NX), so every worker counts on from the same number, and
+every FLUSH_EVERY views it is written back with UPDATE ... SET view_count =
+GREATEST(view_count, total): writes from several workers in any order leave the largest.
+A worker restart loses nothing (the total is in Redis); losing Redis itself loses at most
+FLUSH_EVERY - 1 views per clip. Lists read the database column, so they may lag the clip
+page by that much. With a per-process cache (local memory) there is nothing shared to
+count in, so each view is an atomic UPDATE in the database, as before.
 """
 
 import re
 
-from .models import Attachment
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
+from django.db.models import F
+from django.db.models.functions import Greatest
+
+from .models import Attachment, NewsClip
 
 VIEWS_HOLE = "@@views@@"
 _DOWNLOADS_HOLE = re.compile(r"@@downloads:(\d+)@@")
+
+
+FLUSH_EVERY = 20
+
+
+def _views_key(clip_id):
+    return f"views:{clip_id}"
+
+
+def _shared():
+    return isinstance(caches["default"], RedisCache)
+
+
+def count_view(clip):
+    """Count one reader's view of `clip`; returns the count to show, this view included."""
+    if not _shared():
+        return clip.count_view()
+    key = _views_key(clip.pk)
+    cache.add(key, clip.view_count, None)
+    total = cache.incr(key)
+    if total % FLUSH_EVERY == 0:
+        NewsClip.objects.filter(pk=clip.pk).update(view_count=Greatest(F("view_count"), total))
+    return total
+
+
+def current_views(clip):
+    """The count to show without counting a view (a HEAD, a staff preview)."""
+    if _shared():
+        return max(clip.view_count, cache.get(_views_key(clip.pk)) or 0)
+    return clip.view_count
 
 
 def downloads_hole(attachment_id):

@@ -2,14 +2,14 @@ import django_filters
 from django import forms
 from django.core.cache import cache
 
-from core.search import clean_query, words_match
+from core.search import clean_query, parse_query
 from policies.models import Objective
 from projects.models import Project
 
 from .models import NewsClip
+from .search import search_clips
 
 YEARS_CACHE_KEY = "news:publication-years"
-SEARCHED_FIELDS = ["title", "subtitle", "highlights", "body"]
 
 
 def publication_years():
@@ -22,8 +22,8 @@ def publication_years():
 
 
 class ClipFilter(django_filters.FilterSet):
+    # Applied by filter_queryset, after the other filters.
     q = django_filters.CharFilter(
-        method="filter_q",
         label="Search news",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search news clips"}),
     )
@@ -42,6 +42,8 @@ class ClipFilter(django_filters.FilterSet):
         empty_label="Any objective",
     )
 
+    searched = nothing_to_search = False
+
     class Meta:
         model = NewsClip
         fields = ["q", "year", "project", "objective"]
@@ -51,8 +53,20 @@ class ClipFilter(django_filters.FilterSet):
         choices = [("", "Any year")] + [(str(year), str(year)) for year in publication_years()]
         self.filters["year"].extra["widget"] = forms.Select(choices=choices)
 
-    def filter_q(self, queryset, name, value):
-        return queryset.filter(words_match(SEARCHED_FIELDS, clean_query(value)))
+    def filter_queryset(self, queryset):
+        # The search goes last: it ranks the newest matches among the clips the other filters keep.
+        for name, value in self.form.cleaned_data.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        query = clean_query(self.form.cleaned_data.get("q"))
+        if not query:
+            return queryset
+        self.searched = True
+        parsed = parse_query(query)
+        if not parsed:
+            self.nothing_to_search = True
+            return queryset.none()
+        return search_clips(queryset, parsed)
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(publish_at__year=int(value))

@@ -2,6 +2,7 @@ import hashlib
 import uuid
 from pathlib import PurePosixPath
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models.functions import Coalesce, Lower
@@ -9,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import TimestampedModel
+from core.search import mark_matches
 from policies.models import Achievement, Objective
 from projects.models import Project
 
-from .sanitising import make_excerpt, sanitise_body
+from .sanitising import make_excerpt, plain_text, sanitise_body
 
 
 def protected_storage():
@@ -79,6 +81,9 @@ class NewsClip(TimestampedModel):
     highlights = models.TextField(blank=True, help_text='One highlight per line (the "|" lines).')
     body = models.TextField(help_text="Rich text; unsafe HTML is removed when saved.")
     excerpt = models.TextField(editable=False, blank=True, help_text="Plain-text start of the body, for lists.")
+    body_text = models.TextField(editable=False, blank=True, help_text="The body as plain text, for search.")
+    # Kept current by news.search.index_clips (PostgreSQL only; SQLite searches its FTS5 table).
+    search_vector = SearchVectorField(null=True, editable=False)
     author_name = models.CharField(
         "name", max_length=100, default="admin", help_text="The name shown on the page; not the editor's login."
     )
@@ -111,8 +116,9 @@ class NewsClip(TimestampedModel):
     def save(self, *args, **kwargs):
         self.body = sanitise_body(self.body)
         self.excerpt = make_excerpt(self.body)
+        self.body_text = plain_text(self.body)
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "excerpt"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "excerpt", "body_text"}
         super().save(*args, **kwargs)
 
     def is_published(self):
@@ -128,8 +134,30 @@ class NewsClip(TimestampedModel):
         return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
 
     @property
+    def search_excerpt(self):
+        """In search results, the body around the matched words, marked; elsewhere the excerpt."""
+        headline = getattr(self, "headline", None)
+        return mark_matches(headline) if headline else self.excerpt
+
+    @property
     def highlight_lines(self):
         return [line.strip().lstrip("|").strip() for line in self.highlights.splitlines() if line.strip()]
+
+
+class ClipSearchRow(models.Model):
+    """A clip's row in SQLite's FTS5 table (news.search), so that queries can join it.
+    Created by migration on SQLite only; never used on PostgreSQL."""
+
+    clip = models.OneToOneField(
+        NewsClip, primary_key=True, db_column="rowid", on_delete=models.DO_NOTHING, related_name="fts_row"
+    )
+
+    class Meta:
+        managed = False
+        db_table = "news_clip_fts"
+
+    def __str__(self):
+        return str(self.clip_id)
 
 
 class ClipImage(models.Model):

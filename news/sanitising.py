@@ -1,6 +1,7 @@
 """The clip body's HTML allow-list. Everything else an editor pastes is removed."""
 
 import re
+from html import unescape
 from urllib.parse import urlsplit
 
 import nh3
@@ -86,6 +87,16 @@ def sanitise_body(html):
         strip_comments=True,
         attribute_filter=_only_safe_urls,
     )
+
+
+# Control characters have no place in text, and two of them mark matches in search excerpts.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def plain_text(html):
+    """The text of a body, tags removed and entities resolved: what search indexes and quotes."""
+    text = unescape(strip_tags((html or "").replace("</", " </")))
+    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 _PARAGRAPH = re.compile(r"<p[ >].*?</p>", re.DOTALL)

@@ -1,14 +1,16 @@
-"""Files follow their rows: removed only once the delete or replacement has committed."""
+"""Files follow their rows: removed only once the delete or replacement has committed.
+The search index follows clips and attachments, in the same transaction."""
 
 from functools import partial
 
 from django.db import transaction
-from django.db.models.signals import post_delete, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from .models import Attachment, ClipImage, NewsClip
 from .pdf import remove_cached_pdfs
 from .renditions import rendition_names
+from .search import index_clips, unindex_clip
 from .uploads import delete_file_after_commit
 
 
@@ -47,3 +49,19 @@ def remove_attachment_file(sender, instance, **kwargs):
 def remove_clip_pdfs(sender, instance, **kwargs):
     # After the commit: a rolled-back delete leaves the clip, and its PDF, in place.
     transaction.on_commit(partial(remove_cached_pdfs, instance.pk))
+
+
+@receiver(post_save, sender=NewsClip)
+def index_clip(sender, instance, **kwargs):
+    index_clips([instance.pk])
+
+
+@receiver(post_delete, sender=NewsClip)
+def unindex_deleted_clip(sender, instance, **kwargs):
+    unindex_clip(instance.pk)
+
+
+@receiver(post_save, sender=Attachment)
+@receiver(post_delete, sender=Attachment)
+def index_attachment_names(sender, instance, **kwargs):
+    index_clips([instance.clip_id])

@@ -1,11 +1,12 @@
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from core.page_cache import page_key, serve_page
-from core.pagination import SafePaginationMixin
+from core.pagination import DeferredJoinPaginator, SafePaginationMixin
 
-from .counters import VIEWS_HOLE, downloads_hole, fill_counters
+from .counters import VIEWS_HOLE, count_view, current_views, downloads_hole, fill_counters
 from .filters import ClipFilter
 from .models import NewsClip
 from .structured_data import news_article_json_ld
@@ -16,6 +17,12 @@ class ClipListView(SafePaginationMixin, FilterView):
     filterset_class = ClipFilter
     template_name = "news/clip_list.html"
     paginate_by = 10
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        # A search ranks at most search.MAX_CANDIDATES clips, so its pages are never deep;
+        # and SQLite's ranking refers to its FTS table by name, which a subquery renames.
+        paginator = Paginator if self.filterset.searched else DeferredJoinPaginator
+        return paginator(queryset, *args, **kwargs)
 
     def get_queryset(self):
         return NewsClip.objects.published().cards()
@@ -35,7 +42,7 @@ class ClipDetailView(DetailView):
         clip = self.object = self.get_object()
         published = clip.is_published()
         # A HEAD or a staff preview is not a reader's view.
-        view_count = clip.count_view() if published and request.method == "GET" else clip.view_count
+        view_count = count_view(clip) if published and request.method == "GET" else current_views(clip)
         response = serve_page(
             request,
             page_key(f"clip:{clip.pk}") if published else None,

@@ -121,7 +121,7 @@ def test_unpublished_clip_is_in_no_list_feed_sitemap_or_search(client, make_clip
         "list-search": reverse("news:list") + "?q=Hiddenword",
         "search": reverse("search") + "?q=Hiddenword",
         "feed": reverse("news:feed"),
-        "sitemap": reverse("sitemap"),
+        "sitemap": reverse("sitemap-section", args=["news", 1]),
     }
     for name, url in pages.items():
         response = client.get(url)

@@ -94,8 +94,11 @@ def test_other_public_pages_answer_200(client, content, url):
         pytest.param("/news/%EA%B4%91%EC%A3%BC/", 404, id="non-ascii-slug"),
         pytest.param("/news/subway/attachments/" + HUGE + "/", 404, id="attachment-huge-id"),
         pytest.param("/news/subway/photos/" + HUGE + "/thumb/", 404, id="photo-huge-id"),
-        pytest.param("/sitemap.xml?p=abc", 404, id="sitemap-page-text"),
-        pytest.param("/sitemap.xml?p=99", 404, id="sitemap-page-missing"),
+        pytest.param("/sitemaps/news/abc.xml", 404, id="sitemap-page-text"),
+        pytest.param("/sitemaps/news/99.xml", 404, id="sitemap-page-missing"),
+        pytest.param("/sitemaps/news/0.xml", 404, id="sitemap-page-zero"),
+        pytest.param("/sitemaps/pages/2.xml", 404, id="sitemap-section-page-missing"),
+        pytest.param("/sitemaps/nothing/1.xml", 404, id="sitemap-section-unknown"),
     ],
 )
 def test_bad_paths_are_404(client, content, url, status):

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from news.sanitising import make_excerpt
+from news.sanitising import make_excerpt, plain_text
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -34,8 +34,9 @@ class Command(BaseCommand):
                     kept += 1
                     continue
                 if hasattr(item.object, "excerpt") and not item.object.excerpt:
-                    # Raw loading skips save(), where the excerpt is normally made.
+                    # Raw loading skips save(), where the excerpt and the searched text are normally made.
                     item.object.excerpt = make_excerpt(item.object.body)
+                    item.object.body_text = plain_text(item.object.body)
                 item.save()
                 created += 1
                 touched_models.add(model)

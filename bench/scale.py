@@ -1,0 +1,112 @@
+"""How cost grows: 100,000 clips on PostgreSQL, one client, uncached, latency per page.
+
+    .venv/bin/python bench/scale.py [--clips N] [--requests N] [--pg postgres://postgres@127.0.0.1:5432]
+
+Creates a throwaway database on the PostgreSQL server given (127.0.0.1 by default), seeds it
+in bulk (bench/seed.py, timed), starts gunicorn with one worker against it, and sends
+`--requests` sequential requests per page with a session cookie (which bypasses the page
+cache) after a few warm-up requests. Prints p50/p95/p99 in ms; drops the database at the end.
+"""
+
+import argparse
+import http.client
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import BenchSite  # noqa: E402
+from seed import SEED_SCRIPT  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = {
+    "home": "/",
+    "news list": "/news/",
+    "deep page (?page=5000)": "/news/?page=5000",
+    "filtered list (year + project)": "/news/?year={year}&project=2",
+    "year archive, last page": "/news/?year={year}&page=9999",
+    "list search": "/news/?q=subway+hydrogen",
+    "list search, rare word": "/news/?q=memorandum",
+    "site search": "/search/?q=subway+hydrogen",
+    "clip": "/news/bench-clip-{middle}/",
+    "feed": "/news/feed/",
+    "project": "/projects/second-subway-line/",
+}
+
+
+def timings(port, path, requests, warmup=3):
+    latencies = []
+    for i in range(warmup + requests):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        started = time.perf_counter()
+        connection.request("GET", path, headers={"Cookie": "sessionid=bench", "Accept-Encoding": "identity"})
+        response = connection.getresponse()
+        body = response.read()
+        elapsed = time.perf_counter() - started
+        connection.close()
+        if response.status != 200:
+            raise RuntimeError(f"{path}: HTTP {response.status}")
+        if i >= warmup:
+            latencies.append(elapsed * 1000)
+    latencies.sort()
+
+    def pct(p):
+        return latencies[min(len(latencies) - 1, int(len(latencies) * p))]
+
+    return pct(0.5), pct(0.95), pct(0.99), len(body)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clips", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--pg", default=os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    if args.quick:
+        args.clips, args.requests = 5_000, 10
+    name = f"gw_bench_{os.getpid()}"
+    with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    lines = []
+    try:
+        with BenchSite(workers=1, database_url=f"{args.pg}/{name}") as site:
+            print(f"Seeding {args.clips:,} clips into PostgreSQL …", flush=True)
+            total, seconds = site.manage_python(SEED_SCRIPT, str(args.clips)).splitlines()[-1].split()
+            year = site.manage_python(
+                "from news.models import NewsClip; print(NewsClip.objects.earliest('publish_at').publish_at.year + 1)"
+            )
+            site.start()
+            lines.append(
+                f"{int(total):,} clips on PostgreSQL (seeded in {float(seconds):.0f} s), gunicorn 1 sync worker, "
+                f"one client, uncached (session cookie), {args.requests} requests per page"
+            )
+            lines.append(f"{'page':34} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'bytes':>9}")
+            pages = {label: path.format(year=year, middle=args.clips // 2) for label, path in PAGES.items()}
+            pages["sitemap index"] = "/sitemap.xml"
+            conn = http.client.HTTPConnection("127.0.0.1", site.port, timeout=60)
+            conn.request("GET", "/sitemap.xml")
+            for loc in re.findall(r"<loc>[^<]*?(/sitemaps/[^<]*)</loc>", conn.getresponse().read().decode()):
+                pages[f"sitemap {loc.removeprefix('/sitemaps/')}"] = loc
+            conn.close()
+            for label, path in pages.items():
+                p50, p95, p99, size = timings(site.port, path, args.requests)
+                lines.append(f"{label:34} {p50:>7.1f} {p95:>7.1f} {p99:>7.1f} {size:>9,}")
+                print(lines[-1], flush=True)
+    finally:
+        with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    text = "\n".join(lines)
+    print("\n" + text)
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "scale.txt").write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+"""Full-text search over news clips, on PostgreSQL and on SQLite alike.
+
+What is searched: the title (weighted most), the subtitle, highlights and the attachments'
+display titles and original file names (Korean included), then the body as plain text.
+
+- PostgreSQL: `NewsClip.search_vector`, a stored tsvector with a GIN index, queried with
+  websearch_to_tsquery, ordered by ts_rank, excerpts from ts_headline.
+- SQLite: the FTS5 table `news_clip_fts` (one row per clip, rowid = clip id, Porter
+  stemming), queried with MATCH, ordered by bm25, excerpts from snippet().
+
+Both run the same parsed query (core.search.parse_query), so a search matches the same
+clips on both. The index is brought up to date in the same transaction as the change:
+`index_clips` after a clip or one of its attachments is saved or deleted (news/signals.py),
+and once for all clips after a bulk load.
+
+A search ranks the newest MAX_CANDIDATES matching clips, not every match: a word found in
+most of 100,000 clips would otherwise mean ranking all of them for every request.
+"""
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection, models
+from django.db.models import F, Func, OuterRef, Subquery, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Concat
+
+from core.search import HIGHLIGHT_END, HIGHLIGHT_START
+
+CONFIG = "english"
+FTS_TABLE = "news_clip_fts"
+MAX_CANDIDATES = 1000
+EXCERPT_WORDS = 30
+
+
+def _postgres():
+    return connection.vendor == "postgresql"
+
+
+# --- the index -------------------------------------------------------------------
+
+
+def _attachment_names_pg():
+    from .models import Attachment
+
+    # translate(): "2024_광주_report.pdf" is one "file" token to PostgreSQL's parser; we want its words.
+    words = Func(F("original_name"), Value("._-"), Value("   "), function="translate", output_field=models.TextField())
+    names = Concat(F("title"), Value(" "), words, output_field=models.TextField())
+    return Coalesce(
+        Subquery(
+            Attachment.objects.filter(clip=OuterRef("pk"))
+            .order_by()
+            .values("clip")
+            .annotate(names=StringAgg(names, " "))
+            .values("names"),
+            output_field=models.TextField(),
+        ),
+        Value(""),
+        output_field=models.TextField(),
+    )
+
+
+def _fts_insert_sql(where):
+    # FTS5's unicode61 tokenizer already splits file names at ".", "_" and "-".
+    return (
+        f"INSERT INTO {FTS_TABLE}(rowid, title, extra, body) "
+        "SELECT c.id, c.title, c.subtitle || ' ' || c.highlights || ' ' || coalesce("
+        "(SELECT group_concat(a.title || ' ' || a.original_name, ' ') FROM news_attachment a WHERE a.clip_id = c.id),"
+        f" ''), c.body_text FROM news_newsclip c {where}"
+    )
+
+
+def index_clips(ids=None):
+    """Bring the search index up to date for the clips with `ids` (all clips when None)."""
+    from .models import NewsClip
+
+    if ids is not None:
+        ids = list(ids)
+        if not ids:
+            return
+    if _postgres():
+        clips = NewsClip.objects.all() if ids is None else NewsClip.objects.filter(pk__in=ids)
+        clips.update(
+            search_vector=SearchVector("title", weight="A", config=CONFIG)
+            + SearchVector("subtitle", "highlights", _attachment_names_pg(), weight="B", config=CONFIG)
+            + SearchVector("body_text", weight="C", config=CONFIG)
+        )
+        return
+    with connection.cursor() as cursor:
+        if ids is None:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")
+            cursor.execute(_fts_insert_sql(""))
+        else:
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", ids)
+            cursor.execute(_fts_insert_sql(f"WHERE c.id IN ({marks})"), ids)
+
+
+def unindex_clip(clip_id):
+    if not _postgres():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [clip_id])
+
+
+# --- searching -------------------------------------------------------------------
+
+
+def search_clips(queryset, parsed):
+    """The clips of `queryset` that match `parsed` (a truthy core.search.ParsedQuery), best
+    first, each with `rank` and `headline` (the body around the matched words, the words
+    between HIGHLIGHT_START and HIGHLIGHT_END)."""
+    ordering = ("-rank", "-publish_at", "-id")
+    if _postgres():
+        query = SearchQuery(parsed.websearch(), search_type="websearch", config=CONFIG)
+        newest = queryset.filter(search_vector=query).order_by("-publish_at", "-id").values("pk")[:MAX_CANDIDATES]
+        return (
+            queryset.filter(pk__in=newest)
+            .annotate(
+                rank=SearchRank(F("search_vector"), query),
+                headline=SearchHeadline(
+                    "body_text",
+                    query,
+                    config=CONFIG,
+                    start_sel=HIGHLIGHT_START,
+                    stop_sel=HIGHLIGHT_END,
+                    max_words=EXCERPT_WORDS,
+                    min_words=EXCERPT_WORDS // 2,
+                ),
+            )
+            .order_by(*ordering)
+        )
+    match = parsed.fts5()
+    matching = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
+    newest = queryset.filter(pk__in=matching).order_by("-publish_at", "-id").values("pk")[:MAX_CANDIDATES]
+    # bm25() and snippet() need the FTS table in the query itself, joined through `fts_row`.
+    return (
+        queryset.filter(pk__in=newest, fts_row__isnull=False)
+        .filter(RawSQL(f"{FTS_TABLE} MATCH %s", [match], output_field=models.BooleanField()))
+        .annotate(
+            # bm25 is lower-is-better; negated so that both databases sort by rank descending.
+            rank=RawSQL(f"-bm25({FTS_TABLE}, 10.0, 4.0, 1.0)", [], output_field=models.FloatField()),
+            headline=RawSQL(
+                f"snippet({FTS_TABLE}, 2, %s, %s, '…', %s)",
+                [HIGHLIGHT_START, HIGHLIGHT_END, EXCERPT_WORDS],
+                output_field=models.TextField(),
+            ),
+        )
+        .order_by(*ordering)
+    )
