@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from core.text import ControlCharacterFreeMixin
 from policies.models import Achievement, Objective
 from projects.models import Project, TimestampedModel
 
@@ -127,7 +128,7 @@ class NewsClip(TimestampedModel):
         return [line.strip().lstrip("|").strip() for line in self.highlights.splitlines() if line.strip()]
 
 
-class ClipImage(models.Model):
+class ClipImage(ControlCharacterFreeMixin, models.Model):
     clip = models.ForeignKey(NewsClip, on_delete=models.CASCADE, related_name="images")
     position = models.PositiveSmallIntegerField("order", default=0, help_text="Lower numbers come first.")
     image = models.ImageField(
@@ -173,7 +174,7 @@ class ClipImage(models.Model):
         return self.url("original")
 
 
-class Attachment(models.Model):
+class Attachment(ControlCharacterFreeMixin, models.Model):
     clip = models.ForeignKey(NewsClip, on_delete=models.CASCADE, related_name="attachments")
     position = models.PositiveSmallIntegerField("order", default=0, help_text="Lower numbers come first.")
     file = models.FileField(upload_to=attachment_upload_to, storage=protected_storage, max_length=200)

@@ -3,10 +3,12 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from core.text import ControlCharacterFreeMixin
+
 from .formatting import format_partial_date, format_won
 
 
-class TimestampedModel(models.Model):
+class TimestampedModel(ControlCharacterFreeMixin, models.Model):
     """Audit fields shared by every content model."""
 
     created = models.DateTimeField(auto_now_add=True, editable=False)
@@ -104,7 +106,7 @@ class Project(TimestampedModel):
         return format_won(self.budget_won)
 
 
-class Milestone(models.Model):
+class Milestone(ControlCharacterFreeMixin, models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveSmallIntegerField(default=0)
     date = models.DateField(help_text="The first day of the period when not exact.")
