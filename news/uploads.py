@@ -13,7 +13,6 @@ import io
 import logging
 import stat
 import threading
-import unicodedata
 import warnings
 import zipfile
 from contextlib import contextmanager
@@ -27,6 +26,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageFile, ImageOps
 
+from .downloads import clean_download_name
 from .filetypes import (
     ARCHIVE_CONTAINERS,
     IMAGE_CONTAINERS,
@@ -41,25 +41,6 @@ from .filetypes import (
 logger = logging.getLogger(__name__)
 
 MAX_NAME_LENGTH = 200
-_INVISIBLE = {
-    "\u200b",
-    "\u200c",
-    "\u200d",
-    "\u2060",
-    "\ufeff",  # zero-width
-    "\u202a",
-    "\u202b",
-    "\u202c",
-    "\u202d",
-    "\u202e",  # bidi embeddings and overrides
-    "\u2066",
-    "\u2067",
-    "\u2068",
-    "\u2069",
-    "\u200e",
-    "\u200f",
-    "\u061c",  # bidi isolates and marks
-}
 _EXECUTABLE_SUFFIXES = {
     ".exe",
     ".com",
@@ -86,14 +67,9 @@ _EXECUTABLE_SUFFIXES = {
 
 def clean_original_name(name):
     """The uploader's file name as data: NFC, no directories, no invisible or control characters."""
-    name = unicodedata.normalize("NFC", name or "")
-    if "\x00" in name:
+    if "\x00" in (name or ""):
         raise ValidationError("The file name contains a NUL character.", code="name_control")
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(
-        ch for ch in name if ch not in _INVISIBLE and unicodedata.category(ch) not in {"Cc", "Cf", "Zl", "Zp"}
-    )
-    name = name.strip(" .")
+    name = clean_download_name(name, default="")
     if not name:
         raise ValidationError("The file has no usable name.", code="name_empty")
     if len(name) > MAX_NAME_LENGTH:
