@@ -69,7 +69,7 @@ def label_for(content_type, name=""):
 
 
 def container_name(container):
-    """ "Word (.doc)" for a container we accept; None for anything else."""
+    """The name of a container we accept, e.g. "Word (.doc)"; None for anything else."""
     return _CONTAINER_NAMES.get(container)
 
 
@@ -129,7 +129,7 @@ def _ole_container(file):
                 if any(ole.get_type(name) == olefile.STGTY_STREAM for name in streams):
                     return container
             return "cfb"
-    except Exception as exc:  # noqa: BLE001 - olefile parses hostile bytes; any failure means "not a valid file"
+    except Exception as exc:  # olefile parses hostile bytes: any failure to read them means "not a valid file"
         logger.info("Unreadable OLE file: %r", exc)
         return "broken-cfb"
     finally:
@@ -147,8 +147,8 @@ def _read_mimetype(archive):
 
 
 def text_charset(file, chunk_size=64 * 1024):
-    """ "utf-8", or "cp949" (Korean legacy files; a superset of EUC-KR), when the whole of
-    `file` decodes as it; None when it is neither."""
+    """The charset the whole of `file` decodes as: "utf-8", or "cp949" (Korean legacy
+    files; a superset of EUC-KR); None when it is neither."""
     for charset in ("utf-8", "cp949"):
         decoder = codecs.getincrementaldecoder(charset)()
         file.seek(0)

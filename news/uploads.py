@@ -177,7 +177,7 @@ def check_attachment(uploaded):
         actually = container_name(found)
         raise ValidationError(
             f"The file is named “{suffix}” but its content is not a {kind.label} file."
-            + (f" It is a {actually} file." if actually else ""),
+            + (f" It is {'an' if actually[0] in 'AEIOU' else 'a'} {actually} file." if actually else ""),
             code="type_mismatch",
         )
     if found in IMAGE_CONTAINERS:

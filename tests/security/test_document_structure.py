@@ -35,9 +35,9 @@ def test_ole_documents_of_the_named_kind_are_accepted(name, data, content_type):
 
 WRONG_OLE = [
     pytest.param("a.hwp", samples.doc_bytes(), "HWP", "It is a Word (.doc) file.", id="doc-named-hwp"),
-    pytest.param("a.hwp", samples.xls_bytes(), "HWP", "It is a Excel (.xls) file.", id="xls-named-hwp"),
+    pytest.param("a.hwp", samples.xls_bytes(), "HWP", "It is an Excel (.xls) file.", id="xls-named-hwp"),
     pytest.param("a.doc", samples.hwp_bytes(), "Word", "It is a HWP (.hwp) file.", id="hwp-named-doc"),
-    pytest.param("a.ppt", samples.xls_bytes(), "PowerPoint", "It is a Excel (.xls) file.", id="xls-named-ppt"),
+    pytest.param("a.ppt", samples.xls_bytes(), "PowerPoint", "It is an Excel (.xls) file.", id="xls-named-ppt"),
     pytest.param("a.xls", samples.ppt_bytes(), "Excel", "It is a PowerPoint (.ppt) file.", id="ppt-named-xls"),
     pytest.param("a.hwp", samples.hwp_bytes(signature=b"Not a HWP header"), "HWP", "", id="hwp-wrong-signature"),
     pytest.param("a.hwp", samples.cfb_bytes({"Other": b"x" * 10}), "HWP", "", id="ole-of-another-kind"),
