@@ -2,10 +2,12 @@
 
 from django.contrib import admin
 
+from .admin_widgets import RelatedFieldsAdminMixin
+
 METADATA_FIELDSET = ("Metadata", {"classes": ["collapse"], "fields": ["created", "updated", "created_by"]})
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(RelatedFieldsAdminMixin, admin.ModelAdmin):
     readonly_fields = ["created", "updated", "created_by"]
 
     def save_model(self, request, obj, form, change):

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
 
+from .text import ControlCharacterFreeMixin
 
-class TimestampedModel(models.Model):
+
+class TimestampedModel(ControlCharacterFreeMixin, models.Model):
     """Audit fields shared by every content model."""
 
     created = models.DateTimeField(auto_now_add=True, editable=False)

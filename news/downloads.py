@@ -53,7 +53,11 @@ def _romanise_hangul(char):
 
 
 def clean_download_name(name, default="download"):
-    """The name to offer: NFC, no directory part, no control or invisible characters."""
+    """The name to offer: NFC, no directory part, no control or invisible characters.
+
+    "Invisible" is Unicode's format category (Cf): zero-width spaces and joiners, byte-order
+    marks, and the bidi controls that make "exe.pdf" display as "fdp.exe". Uploads keep the
+    same cleaned name (`uploads.clean_original_name`)."""
     name = unicodedata.normalize("NFC", str(name or ""))
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch) not in {"Cc", "Cf", "Zl", "Zp"})

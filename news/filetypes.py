@@ -1,37 +1,44 @@
 """The file types we accept, how each is recognised by its content, and how it is labelled."""
 
-import io
+import codecs
+import logging
 import re
 import zipfile
 from dataclasses import dataclass
 
 import filetype
+import olefile
+
+logger = logging.getLogger(__name__)
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: HWP, DOC, XLS, PPT
+ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+HWP_SIGNATURE = b"HWP Document File"
 
 
 @dataclass(frozen=True)
 class Kind:
     content_type: str
     label: str
-    container: str  # what the bytes must be: pdf, cfb, zip, ooxml-word, hwpx, text, jpeg, ...
+    container: str  # what the bytes must be: pdf, hwp, doc, zip, ooxml-word, hwpx, text, jpeg, ...
 
 
 KINDS = {
     ".pdf": Kind("application/pdf", "PDF", "pdf"),
-    ".hwp": Kind("application/x-hwp", "HWP", "cfb"),
+    ".hwp": Kind("application/x-hwp", "HWP", "hwp"),
     ".hwpx": Kind("application/hwp+zip", "HWPX", "hwpx"),
-    ".doc": Kind("application/msword", "Word", "cfb"),
-    ".xls": Kind("application/vnd.ms-excel", "Excel", "cfb"),
-    ".ppt": Kind("application/vnd.ms-powerpoint", "PowerPoint", "cfb"),
+    ".doc": Kind("application/msword", "Word", "doc"),
+    ".xls": Kind("application/vnd.ms-excel", "Excel", "xls"),
+    ".ppt": Kind("application/vnd.ms-powerpoint", "PowerPoint", "ppt"),
     ".docx": Kind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word", "ooxml-word"),
     ".xlsx": Kind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel", "ooxml-xl"),
     ".pptx": Kind(
         "application/vnd.openxmlformats-officedocument.presentationml.presentation", "PowerPoint", "ooxml-ppt"
     ),
     ".zip": Kind("application/zip", "ZIP", "zip"),
-    ".txt": Kind("text/plain; charset=utf-8", "Text", "text"),
-    ".csv": Kind("text/csv; charset=utf-8", "CSV", "text"),
+    # Text is stored with the charset its bytes turn out to have (`text_charset`).
+    ".txt": Kind("text/plain", "Text", "text"),
+    ".csv": Kind("text/csv", "CSV", "text"),
     ".jpg": Kind("image/jpeg", "JPEG image", "jpeg"),
     ".jpeg": Kind("image/jpeg", "JPEG image", "jpeg"),
     ".png": Kind("image/png", "PNG image", "png"),
@@ -39,40 +46,94 @@ KINDS = {
     ".gif": Kind("image/gif", "GIF image", "gif"),
 }
 IMAGE_CONTAINERS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "gif": "GIF"}
+ARCHIVE_CONTAINERS = {"zip", "hwpx", "ooxml-word", "ooxml-xl", "ooxml-ppt"}
 _LABELS = {kind.content_type: kind.label for kind in KINDS.values()}
-_OOXML_MAIN_FOLDER = {"ooxml-word": "word/", "ooxml-xl": "xl/", "ooxml-ppt": "ppt/"}
+# What a file of each container is called, for "it is a Word (.doc) file": the first name wins.
+_CONTAINER_NAMES = {}
+for _suffix, _kind in KINDS.items():
+    _CONTAINER_NAMES.setdefault(_kind.container, f"{_kind.label} ({_suffix})")
+# Each OOXML format keeps its main part at a fixed name inside the package.
+_OOXML_MAIN_PART = {
+    "ooxml-word": "word/document.xml",
+    "ooxml-xl": "xl/workbook.xml",
+    "ooxml-ppt": "ppt/presentation.xml",
+}
+# Each legacy Office format keeps its content in a stream of its own name ([MS-DOC], [MS-XLS], [MS-PPT]);
+# Excel 5/95 files call theirs "Book".
+_OLE_MAIN_STREAMS = {"doc": ["WordDocument"], "xls": ["Workbook", "Book"], "ppt": ["PowerPoint Document"]}
 
 
 def label_for(content_type, name=""):
-    return _LABELS.get(content_type) or (name.rsplit(".", 1)[-1].upper() if "." in name else "File")
+    base = (content_type or "").split(";")[0].strip()
+    return _LABELS.get(base) or (name.rsplit(".", 1)[-1].upper() if "." in name else "File")
 
 
-def sniff_container(head, open_zip):
-    """What the bytes are, judged only by content. `open_zip` returns a ZipFile or None."""
+def container_name(container):
+    """The name of a container we accept, e.g. "Word (.doc)"; None for anything else."""
+    return _CONTAINER_NAMES.get(container)
+
+
+def open_zip(file):
+    """`file` as a ZipFile, or None when it is not a readable ZIP."""
+    try:
+        file.seek(0)
+        return zipfile.ZipFile(file)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+
+
+def sniff_container(file):
+    """What the bytes of `file` (seekable, binary) are, judged only by content."""
+    file.seek(0)
+    head = file.read(8192)
+    file.seek(0)
     if head.startswith(CFB_SIGNATURE):
-        return "cfb"
+        return _ole_container(file)
     guess = filetype.guess(head)
     mime = guess.mime if guess else ""
     if mime == "application/pdf":
         return "pdf"
     if mime in {"image/jpeg", "image/png", "image/webp", "image/gif"}:
         return mime.split("/")[1]
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        archive = open_zip()
+    if head.startswith(ZIP_SIGNATURES):
+        archive = open_zip(file)
         if archive is None:
             return "broken-zip"
         names = set(archive.namelist())
         if "mimetype" in names and _read_mimetype(archive) == b"application/hwp+zip":
             return "hwpx"
         if "[Content_Types].xml" in names:
-            for container, folder in _OOXML_MAIN_FOLDER.items():
-                if any(n.startswith(folder) for n in names):
+            for container, main_part in _OOXML_MAIN_PART.items():
+                if main_part in names:
                     return container
             return "ooxml-unknown"
         return "zip"
     if guess is not None:
         return f"other:{mime}"
     return "text" if looks_like_text(head) else "binary"
+
+
+def _ole_container(file):
+    """hwp, doc, xls or ppt by the streams inside an OLE compound file; cfb for any other."""
+    try:
+        with olefile.OleFileIO(file) as ole:
+            if ole.exists("FileHeader"):
+                is_hwp = (
+                    ole.get_type("FileHeader") == olefile.STGTY_STREAM
+                    and ole.openstream("FileHeader").read(len(HWP_SIGNATURE)) == HWP_SIGNATURE
+                    and ole.get_type("DocInfo") == olefile.STGTY_STREAM
+                    and ole.get_type("BodyText") == olefile.STGTY_STORAGE
+                )
+                return "hwp" if is_hwp else "cfb"
+            for container, streams in _OLE_MAIN_STREAMS.items():
+                if any(ole.get_type(name) == olefile.STGTY_STREAM for name in streams):
+                    return container
+            return "cfb"
+    except Exception as exc:  # olefile parses hostile bytes: any failure to read them means "not a valid file"
+        logger.info("Unreadable OLE file: %r", exc)
+        return "broken-cfb"
+    finally:
+        file.seek(0)
 
 
 def _read_mimetype(archive):
@@ -83,6 +144,24 @@ def _read_mimetype(archive):
             return entry.read(64).strip()
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError, EOFError):
         return b""
+
+
+def text_charset(file, chunk_size=64 * 1024):
+    """The charset the whole of `file` decodes as: "utf-8", or "cp949" (Korean legacy
+    files; a superset of EUC-KR); None when it is neither."""
+    for charset in ("utf-8", "cp949"):
+        decoder = codecs.getincrementaldecoder(charset)()
+        file.seek(0)
+        try:
+            while chunk := file.read(chunk_size):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        finally:
+            file.seek(0)
+        return charset
+    return None
 
 
 # A "text" file that opens with a tag, or holds active markup anywhere in its first
@@ -110,10 +189,3 @@ def looks_like_text(head):
     # A byte-order mark or blank lines in front of it change nothing.
     stripped = text.lstrip("\ufeff \t\r\n\f\v")
     return not (_MARKUP_START.match(stripped) or _ACTIVE_MARKUP.search(text))
-
-
-def open_zip_from_bytes(data):
-    try:
-        return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.models import TimestampedModel
 from core.search import mark_matches
+from core.text import ControlCharacterFreeMixin
 from policies.models import Achievement, Objective
 from projects.models import Project
 
@@ -160,7 +161,7 @@ class ClipSearchRow(models.Model):
         return str(self.clip_id)
 
 
-class ClipImage(models.Model):
+class ClipImage(ControlCharacterFreeMixin, models.Model):
     clip = models.ForeignKey(NewsClip, on_delete=models.CASCADE, related_name="images")
     position = models.PositiveSmallIntegerField("order", default=0, help_text="Lower numbers come first.")
     image = models.ImageField(
@@ -206,7 +207,7 @@ class ClipImage(models.Model):
         return self.url("original")
 
 
-class Attachment(models.Model):
+class Attachment(ControlCharacterFreeMixin, models.Model):
     clip = models.ForeignKey(NewsClip, on_delete=models.CASCADE, related_name="attachments")
     position = models.PositiveSmallIntegerField("order", default=0, help_text="Lower numbers come first.")
     file = models.FileField(upload_to=attachment_upload_to, storage=protected_storage, max_length=200)

@@ -8,6 +8,8 @@ import nh3
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from core.text import strip_control_characters
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -78,7 +80,7 @@ def _only_safe_urls(tag, attribute, value):
 
 def sanitise_body(html):
     return nh3.clean(
-        html or "",
+        strip_control_characters(html or ""),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,

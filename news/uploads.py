@@ -8,11 +8,11 @@ never reach storage.
 """
 
 import contextvars
+import dataclasses
 import io
 import logging
 import stat
 import threading
-import unicodedata
 import warnings
 import zipfile
 from contextlib import contextmanager
@@ -27,30 +27,21 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.functional import cached_property
 from PIL import Image, ImageFile, ImageOps
 
-from .filetypes import IMAGE_CONTAINERS, KINDS, sniff_container
+from .downloads import clean_download_name
+from .filetypes import (
+    ARCHIVE_CONTAINERS,
+    IMAGE_CONTAINERS,
+    KINDS,
+    ZIP_SIGNATURES,
+    container_name,
+    open_zip,
+    sniff_container,
+    text_charset,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_NAME_LENGTH = 200
-_INVISIBLE = {
-    "\u200b",
-    "\u200c",
-    "\u200d",
-    "\u2060",
-    "\ufeff",  # zero-width
-    "\u202a",
-    "\u202b",
-    "\u202c",
-    "\u202d",
-    "\u202e",  # bidi embeddings and overrides
-    "\u2066",
-    "\u2067",
-    "\u2068",
-    "\u2069",
-    "\u200e",
-    "\u200f",
-    "\u061c",  # bidi isolates and marks
-}
 _EXECUTABLE_SUFFIXES = {
     ".exe",
     ".com",
@@ -77,14 +68,9 @@ _EXECUTABLE_SUFFIXES = {
 
 def clean_original_name(name):
     """The uploader's file name as data: NFC, no directories, no invisible or control characters."""
-    name = unicodedata.normalize("NFC", name or "")
-    if "\x00" in name:
+    if "\x00" in (name or ""):
         raise ValidationError("The file name contains a NUL character.", code="name_control")
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(
-        ch for ch in name if ch not in _INVISIBLE and unicodedata.category(ch) not in {"Cc", "Cf", "Zl", "Zp"}
-    )
-    name = name.strip(" .")
+    name = clean_download_name(name, default="")
     if not name:
         raise ValidationError("The file has no usable name.", code="name_empty")
     if len(name) > MAX_NAME_LENGTH:
@@ -98,13 +84,6 @@ def clean_original_name(name):
     return name
 
 
-def _read_head(uploaded, size=8192):
-    uploaded.seek(0)
-    head = uploaded.read(size)
-    uploaded.seek(0)
-    return head
-
-
 def _check_size(uploaded, limit, what):
     if uploaded.size > limit:
         raise ValidationError(
@@ -113,18 +92,35 @@ def _check_size(uploaded, limit, what):
         )
 
 
+# The uploaded archive is level 1; archives inside it are inspected down to this level,
+# and one nested deeper is refused (nobody publishes a ZIP in a ZIP in a ZIP in a ZIP).
+MAX_ARCHIVE_DEPTH = 3
+
+
 def inspect_archive(archive):
-    """Refuse ZIP bombs and path tricks without extracting anything."""
+    """Refuse ZIP bombs, path tricks and programs without extracting anything.
+
+    Archives inside the archive (a ZIP of ZIPs, a DOCX with an embedded XLSX) are
+    inspected too, to MAX_ARCHIVE_DEPTH, and every level counts towards the same
+    limits on entries and expanded size.
+    """
+    _inspect_archive(archive, depth=1, totals={"entries": 0, "bytes": 0})
+
+
+def _inspect_archive(archive, depth, totals):
     entries = archive.infolist()
-    if len(entries) > settings.UPLOAD_MAX_ARCHIVE_ENTRIES:
+    totals["entries"] += len(entries)
+    totals["bytes"] += sum(entry.file_size for entry in entries)
+    inside = " (counting the archives inside it)" if depth > 1 else ""
+    if totals["entries"] > settings.UPLOAD_MAX_ARCHIVE_ENTRIES:
         raise ValidationError(
-            f"The archive holds {len(entries)} entries; the limit is {settings.UPLOAD_MAX_ARCHIVE_ENTRIES}.",
+            f"The archive holds {totals['entries']} entries{inside}; "
+            f"the limit is {settings.UPLOAD_MAX_ARCHIVE_ENTRIES}.",
             code="archive_entries",
         )
-    total = sum(entry.file_size for entry in entries)
-    if total > settings.UPLOAD_MAX_ARCHIVE_UNCOMPRESSED_BYTES:
+    if totals["bytes"] > settings.UPLOAD_MAX_ARCHIVE_UNCOMPRESSED_BYTES:
         raise ValidationError(
-            f"The archive expands to {filesizeformat(total)}; the limit is "
+            f"The archive expands to {filesizeformat(totals['bytes'])}{inside}; the limit is "
             f"{filesizeformat(settings.UPLOAD_MAX_ARCHIVE_UNCOMPRESSED_BYTES)}.",
             code="archive_size",
         )
@@ -134,14 +130,33 @@ def inspect_archive(archive):
             raise ValidationError(f"The archive has an unsafe entry path: {name!r}.", code="archive_path")
         if stat.S_ISLNK(entry.external_attr >> 16):
             raise ValidationError(f"The archive holds a symbolic link: {name!r}.", code="archive_symlink")
+        if PurePosixPath(name).suffix.lower() in _EXECUTABLE_SUFFIXES:
+            raise ValidationError(
+                f"The archive holds a program or web page, which is not accepted: {name!r}.", code="archive_type"
+            )
+    for entry in entries:
+        if entry.is_dir() or not _starts_like_zip(archive, entry):
+            continue
+        if depth >= MAX_ARCHIVE_DEPTH:
+            raise ValidationError(
+                f"The archive holds archives nested more than {MAX_ARCHIVE_DEPTH} deep: {entry.filename!r}.",
+                code="archive_depth",
+            )
+        with archive.open(entry) as member:  # seekable: read in place, never extracted to disk
+            nested = open_zip(member)
+            if nested is None:
+                raise ValidationError(
+                    f"The archive holds a damaged archive: {entry.filename!r}.", code="archive_nested"
+                )
+            _inspect_archive(nested, depth + 1, totals)
 
 
-def _open_zip(uploaded):
+def _starts_like_zip(archive, entry):
     try:
-        uploaded.seek(0)
-        return zipfile.ZipFile(uploaded)
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
+        with archive.open(entry) as member:
+            return member.read(4).startswith(ZIP_SIGNATURES)
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError, EOFError):
+        return False  # encrypted or damaged: nothing inside it can be read, by us or by readers
 
 
 def check_attachment(uploaded):
@@ -158,17 +173,27 @@ def check_attachment(uploaded):
     _check_size(uploaded, limit or settings.UPLOAD_MAX_ATTACHMENT_BYTES, "file")
     if uploaded.size == 0:
         raise ValidationError("The file is empty.", code="empty")
-    found = sniff_container(_read_head(uploaded), lambda: _open_zip(uploaded))
+    found = sniff_container(uploaded)
     if found != kind.container:
+        actually = container_name(found)
         raise ValidationError(
-            f"The file is named “{suffix}” but its content is not a {kind.label} file.", code="type_mismatch"
+            f"The file is named “{suffix}” but its content is not a {kind.label} file."
+            + (f" It is {'an' if actually[0] in 'AEIOU' else 'a'} {actually} file." if actually else ""),
+            code="type_mismatch",
         )
     if found in IMAGE_CONTAINERS:
         return name, kind, reencode_image(uploaded, expected_format=IMAGE_CONTAINERS[found])
-    if found in {"zip", "hwpx"} or found.startswith("ooxml"):
-        archive = _open_zip(uploaded)
-        inspect_archive(archive)
+    if found in ARCHIVE_CONTAINERS:
+        inspect_archive(open_zip(uploaded))
         uploaded.seek(0)
+    if found == "text":
+        charset = text_charset(uploaded)
+        if charset is None:
+            raise ValidationError(
+                "The text file is neither UTF-8 nor Korean (CP949/EUC-KR) text. Save it as UTF-8 and upload it again.",
+                code="text_charset",
+            )
+        kind = dataclasses.replace(kind, content_type=f"{kind.content_type}; charset={charset}")
     return name, kind, uploaded
 
 
@@ -178,7 +203,7 @@ def check_photo(uploaded):
     _check_size(uploaded, settings.UPLOAD_MAX_IMAGE_BYTES, "photo")
     suffix = PurePosixPath(name).suffix.lower()
     kind = KINDS.get(suffix)
-    found = sniff_container(_read_head(uploaded), lambda: None)
+    found = sniff_container(uploaded)
     if kind is None or kind.container not in IMAGE_CONTAINERS or found != kind.container:
         raise ValidationError(
             "Upload a JPEG, PNG, WebP or GIF photo whose name matches its content.", code="photo_type"

@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.db.models import Count
 
 from core.admin_base import METADATA_FIELDSET, AuditedAdmin
+from core.admin_widgets import RelatedFieldsAdminMixin
 
 from .models import Achievement, Field, Objective, Principle
 
 
 @admin.register(Principle)
-class PrincipleAdmin(admin.ModelAdmin):
+class PrincipleAdmin(RelatedFieldsAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "position"]
     list_filter = ["kind"]
     list_editable = ["position"]
@@ -15,7 +16,7 @@ class PrincipleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Field)
-class FieldAdmin(admin.ModelAdmin):
+class FieldAdmin(RelatedFieldsAdminMixin, admin.ModelAdmin):
     list_display = ["number", "name", "achievement_count"]
     list_display_links = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -3,12 +3,13 @@ from django.db import models
 from django.urls import reverse
 
 from core.models import TimestampedModel
+from core.text import ControlCharacterFreeMixin
 from projects.models import Project
 
 CIRCLED_NUMBERS = "①②③④⑤⑥⑦⑧⑨⑩"
 
 
-class Principle(models.Model):
+class Principle(ControlCharacterFreeMixin, models.Model):
     """The administration's guiding principles: values, devices, objective, vision."""
 
     class Kind(models.TextChoices):
@@ -32,7 +33,7 @@ class Principle(models.Model):
         return f"{self.get_kind_display()}: {self.title}"
 
 
-class Field(models.Model):
+class Field(ControlCharacterFreeMixin, models.Model):
     """One of the six policy fields the 100 achievements are grouped in."""
 
     number = models.PositiveSmallIntegerField(

@@ -3,6 +3,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from core.models import TimestampedModel
+from core.text import ControlCharacterFreeMixin
 
 from .formatting import format_partial_date, format_won
 
@@ -87,7 +88,7 @@ class Project(TimestampedModel):
         return format_won(self.budget_won)
 
 
-class Milestone(models.Model):
+class Milestone(ControlCharacterFreeMixin, models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveSmallIntegerField(default=0)
     date = models.DateField(help_text="The first day of the period when not exact.")

@@ -17,9 +17,125 @@ HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></bod
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"PE\x00\x00" + b"\x00" * 400
 
 
-def hwp_bytes():
-    """An HWP 5 document starts as an OLE compound file."""
-    return CFB_SIGNATURE + b"\x00" * 504
+def cfb_bytes(tree):
+    """An OLE compound file (CFB version 3) holding `tree`: {name: bytes for a stream, or a dict for a storage}.
+
+    olefile, which the upload check uses, only reads these files, and no library installed here
+    writes them, so this lays one out as [MS-CFB] describes: 512-byte sectors (one FAT sector, the
+    directory, one mini FAT sector, then the mini stream), every stream under 4 KB in the mini stream.
+    """
+    end, free, fat_sector, no_stream = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    entries = [{"name": "Root Entry", "type": 5, "right": no_stream, "child": no_stream}]
+    mini_stream, mini_fat = bytearray(), []
+
+    def add(parent, children):
+        previous = None
+        for name, content in children.items():
+            index = len(entries)
+            entry = {"name": name, "right": no_stream, "child": no_stream, "start": 0, "size": 0}
+            entries.append(entry)
+            if previous is None:
+                entries[parent]["child"] = index
+            else:
+                entries[previous]["right"] = index  # siblings as a chain: a valid, if unbalanced, tree
+            previous = index
+            if isinstance(content, dict):
+                entry["type"] = 1
+                add(index, content)
+            else:
+                assert 0 < len(content) < 4096, "streams of 4 KB or more belong in normal sectors"
+                first, count = len(mini_stream) // 64, -(-len(content) // 64)
+                entry.update(type=2, start=first, size=len(content))
+                mini_fat.extend([*range(first + 1, first + count), end])
+                mini_stream.extend(content.ljust(count * 64, b"\0"))
+
+    add(0, tree)
+    directory_sectors = -(-len(entries) // 4)
+    mini_fat_at = 1 + directory_sectors
+    mini_stream_at = mini_fat_at + 1
+    mini_stream_sectors = -(-len(mini_stream) // 512)
+    assert len(mini_fat) <= 128 and mini_stream_at + mini_stream_sectors <= 128
+    entries[0].update(start=mini_stream_at, size=len(mini_stream))
+
+    def chain(first, count):
+        return [*range(first + 1, first + count), end]
+
+    fat = [fat_sector, *chain(1, directory_sectors), end, *chain(mini_stream_at, mini_stream_sectors)]
+    directory = b"".join(
+        struct.pack(
+            "<64sHBBIII16sIQQIQ",
+            (entry["name"] + "\0").encode("utf-16-le"),
+            len((entry["name"] + "\0").encode("utf-16-le")),
+            entry["type"],
+            1,  # black
+            no_stream,
+            entry["right"],
+            entry["child"],
+            b"",
+            0,
+            0,
+            0,
+            entry["start"],
+            entry["size"],
+        )
+        for entry in entries
+    )
+    unused_entry = struct.pack("<64sHBBIII16sIQQIQ", b"", 0, 0, 0, no_stream, no_stream, no_stream, b"", 0, 0, 0, 0, 0)
+    directory += unused_entry * (directory_sectors * 4 - len(entries))
+    header = struct.pack(
+        "<8s16sHHHHH6sIIIIIIIII",
+        CFB_SIGNATURE,
+        b"",
+        0x3E,  # minor version
+        3,  # major version: 512-byte sectors
+        0xFFFE,  # little-endian
+        9,  # sector size 2**9
+        6,  # mini sector size 2**6
+        b"",
+        0,  # directory sectors (always 0 in version 3)
+        1,  # FAT sectors
+        1,  # first directory sector
+        0,
+        4096,  # mini stream cutoff
+        mini_fat_at,
+        1,  # mini FAT sectors
+        end,  # no DIFAT sectors
+        0,
+    ) + struct.pack("<109I", 0, *[free] * 108)
+    sectors = [
+        struct.pack("<128I", *fat, *[free] * (128 - len(fat))),
+        directory,
+        struct.pack("<128I", *mini_fat, *[free] * (128 - len(mini_fat))),
+        bytes(mini_stream).ljust(mini_stream_sectors * 512, b"\0"),
+    ]
+    return header + b"".join(sectors)
+
+
+HWP_SIGNATURE = b"HWP Document File"
+
+
+def hwp_bytes(signature=HWP_SIGNATURE):
+    """An HWP 5 document: an OLE file whose FileHeader stream starts with the HWP signature."""
+    file_header = signature.ljust(32, b"\0") + struct.pack("<II", 0x05000300, 0)
+    return cfb_bytes(
+        {
+            "FileHeader": file_header.ljust(256, b"\0"),
+            "DocInfo": b"\x00" * 100,
+            "BodyText": {"Section0": b"\x00" * 100},
+        }
+    )
+
+
+def doc_bytes():
+    return cfb_bytes({"WordDocument": b"\xec\xa5" + b"\x00" * 200, "1Table": b"\x00" * 100})
+
+
+def xls_bytes(stream="Workbook"):
+    return cfb_bytes({stream: b"\x09\x08" + b"\x00" * 200})
+
+
+def ppt_bytes():
+    return cfb_bytes({"PowerPoint Document": b"\x00" * 200, "Current User": b"\x00" * 60})
 
 
 def zip_bytes(entries, *, first_stored=None):

@@ -1,6 +1,7 @@
 """Whatever an editor's browser (or a scanner) sends the admin gets a page, a form error or a 400: never a 500."""
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +48,41 @@ def test_nul_in_a_public_page_parameter_is_still_an_empty_result(client, make_cl
     """Public filters already read NUL as "no match" (tests/security/test_query_params.py); that stays."""
     make_clip(title="Subway line two")
     assert client.get(reverse("news:list") + "?q=%00").status_code == 200
+
+
+# --- invalid values in admin forms ---------------------------------------------------
+
+AUTOCOMPLETE_FIELDS = [
+    pytest.param(model, field, id=f"{model._meta.label_lower}.{field}")
+    for model, model_admin in admin.site._registry.items()
+    for field in model_admin.autocomplete_fields
+]
+NOT_IDS = [
+    pytest.param("abc", "“abc” is not a valid value.", id="text"),
+    pytest.param("1.5", "“1.5” is not a valid value.", id="decimal"),
+    pytest.param("9" * 30, "Select a valid choice.", id="huge-number"),
+    pytest.param("-1", "Select a valid choice.", id="unknown-id"),
+]
+
+
+def test_the_admins_with_autocomplete_are_all_tested():
+    """A new autocomplete field is picked up by the test below; this keeps the list from going empty."""
+    labels = {param.id for param in AUTOCOMPLETE_FIELDS}
+    assert {"news.newsclip.projects", "policies.objective.projects", "policies.achievement.projects"} <= labels
+
+
+@pytest.mark.parametrize(("model", "field"), AUTOCOMPLETE_FIELDS)
+@pytest.mark.parametrize(("value", "message"), NOT_IDS)
+def test_an_invalid_related_id_is_a_form_error(admin_client, make_project, model, field, value, message):
+    make_project(name="Subway line 2")  # a real choice the widget could show
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+    data = {}
+    for inline in admin_client.get(url).context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({management.add_prefix(name): value for name, value in management.initial.items()})
+    data[field] = value
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert message in " ".join(errors[field])
+    assert model.objects.count() == 0

@@ -43,6 +43,8 @@ TRICKS = [
     pytest.param(
         [(samples.symlink_entry("link"), b"/etc/passwd")], "archive_symlink", "holds a symbolic link", id="symlink"
     ),
+    pytest.param([("tools/setup.exe", b"MZ")], "archive_type", "holds a program or web page", id="program"),
+    pytest.param([("site/index.html", b"<p>")], "archive_type", "holds a program or web page", id="web-page"),
 ]
 
 
@@ -98,3 +100,57 @@ def test_zip_entry_names_escape_in_the_message(admin_client):
     html = response.content.decode()
     assert "<script>alert(1)</script>" not in html
     assert escape("'../<script>alert(1)</script>'") in html
+
+
+# --- archives inside archives ------------------------------------------------------
+
+
+def nested(depth, innermost):
+    """A ZIP holding a ZIP ... `depth` levels deep, the innermost holding `innermost` entries."""
+    data = samples.zip_bytes(innermost)
+    for level in range(depth - 1):
+        data = samples.zip_bytes([(f"level{depth - level - 1}.zip", data)])
+    return data
+
+
+NESTED_TRICKS = [
+    pytest.param(nested(2, [("../../etc/cron.d/evil", b"x")]), "archive_path", id="dot-dot-one-level-in"),
+    pytest.param(nested(3, [(samples.symlink_entry("link"), b"/etc/passwd")]), "archive_symlink", id="symlink-two-in"),
+    pytest.param(nested(2, BIG), "archive_size", id="bomb-one-level-in"),
+    pytest.param(nested(3, BIG), "archive_size", id="bomb-two-levels-in"),
+    pytest.param(nested(2, MANY), "archive_entries", id="entries-counted-over-levels"),
+    pytest.param(nested(2, [("setup.exe", b"MZ")]), "archive_type", id="program-one-level-in"),
+    pytest.param(nested(4, [("readme.txt", b"hello")]), "archive_depth", id="nested-too-deep"),
+    pytest.param(
+        samples.zip_bytes([("inner.zip", b"PK\x03\x04" + b"\x00" * 100)]), "archive_nested", id="damaged-inner"
+    ),
+]
+
+
+@override_settings(UPLOAD_MAX_ARCHIVE_ENTRIES=5, UPLOAD_MAX_ARCHIVE_UNCOMPRESSED_BYTES=100_000)
+@pytest.mark.parametrize(("data", "code"), NESTED_TRICKS)
+def test_archives_inside_archives_are_held_to_the_same_rules(admin_client, store_counts, data, code):
+    with pytest.raises(ValidationError) as refused:
+        check_attachment(upload("bundle.zip", data))
+    assert refused.value.code == code
+    before = store_counts()
+    response = admin_client.post(
+        reverse("admin:news_newsclip_add"), clip_form_data(attachments=[{"file": upload("bundle.zip", data)}])
+    )
+    assert response.status_code == 200
+    assert escape(refused.value.message) in response.content.decode()
+    assert store_counts() == before
+
+
+def test_a_trick_inside_a_document_embedded_in_a_document_is_refused():
+    sheet = samples.ooxml_bytes("xlsx", ("../../evil", b"x"))
+    with pytest.raises(ValidationError) as refused:
+        check_attachment(upload("report.docx", samples.ooxml_bytes("docx", ("word/embeddings/sheet.xlsx", sheet))))
+    assert refused.value.code == "archive_path"
+
+
+@override_settings(UPLOAD_MAX_ARCHIVE_ENTRIES=5, UPLOAD_MAX_ARCHIVE_UNCOMPRESSED_BYTES=100_000)
+def test_honest_nested_archives_are_accepted():
+    check_attachment(upload("bundle.zip", nested(3, [("readme.txt", b"hello")])))
+    sheet = samples.ooxml_bytes("xlsx")
+    check_attachment(upload("report.docx", samples.ooxml_bytes("docx", ("word/embeddings/sheet.xlsx", sheet))))

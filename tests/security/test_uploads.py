@@ -95,7 +95,7 @@ ACCEPTED_ATTACHMENTS = [
     pytest.param("성과.hwpx", samples.hwpx_bytes(), "application/hwp+zip", id="hwpx"),
     pytest.param("report.docx", samples.ooxml_bytes("docx"), KINDS[".docx"].content_type, id="docx"),
     pytest.param("notes.txt", "광주 소식 — plain text".encode(), "text/plain; charset=utf-8", id="utf8-text"),
-    pytest.param("notes.txt", "광주 소식".encode("cp949"), "text/plain; charset=utf-8", id="cp949-text"),
+    pytest.param("notes.txt", "광주 소식".encode("cp949"), "text/plain; charset=cp949", id="cp949-text"),
 ]
 
 
