@@ -32,7 +32,7 @@ from .filetypes import KINDS
 from .models import Attachment
 from .pdf import cached_pdf
 from .renditions import SIZES, ensure_rendition
-from .visibility import get_visible_clip
+from .visibility import get_visible_clip, may_preview
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +46,11 @@ def _cache_control(clip, published_policy):
     return published_policy if clip.is_published() else PRIVATE
 
 
+def _files(request, related):
+    """A draft's pending photos and attachments are for staff previews of the draft only."""
+    return related.all() if may_preview(request) else related.live()
+
+
 def _count_downloads(*pks):
     # One UPDATE computed in the database: concurrent downloads never lose a count,
     # and `updated` (auto_now) is not touched, so ETags and the PDF cache stay valid.
@@ -55,7 +60,7 @@ def _count_downloads(*pks):
 @require_safe
 def attachment(request, slug, pk):
     clip = get_visible_clip(request, slug)
-    item = get_object_or_404(clip.attachments, pk=pk)
+    item = get_object_or_404(_files(request, clip.attachments), pk=pk)
     storage = item.file.storage
     served = downloads.ServedFile(
         path=storage.path(item.file.name),
@@ -68,9 +73,9 @@ def attachment(request, slug, pk):
     return downloads.serve_file(
         request,
         served,
-        cache_control=_cache_control(clip, REVALIDATE),
+        cache_control=PRIVATE if item.pending else _cache_control(clip, REVALIDATE),
         # Like the clip's view count, a staff preview is not a download by the public.
-        on_full_download=(lambda: _count_downloads(item.pk)) if clip.is_published() else None,
+        on_full_download=(lambda: _count_downloads(item.pk)) if clip.is_published() and not item.pending else None,
     )
 
 
@@ -79,7 +84,7 @@ def photo(request, slug, pk, size):
     if size not in PHOTO_SIZES:
         raise Http404("Unknown photo size.")
     clip = get_visible_clip(request, slug)
-    item = get_object_or_404(clip.images, pk=pk)
+    item = get_object_or_404(_files(request, clip.images), pk=pk)
     name = item.image.name
     if size != "original":
         try:
@@ -96,7 +101,8 @@ def photo(request, slug, pk, size):
         as_attachment=False,
         internal_name=name,
     )
-    return downloads.serve_file(request, served, cache_control=_cache_control(clip, ONE_HOUR))
+    cache_control = PRIVATE if item.pending else _cache_control(clip, ONE_HOUR)
+    return downloads.serve_file(request, served, cache_control=cache_control)
 
 
 @require_safe
@@ -110,7 +116,7 @@ def bundle(request, slug):
     counted, and neither are staff previews of unpublished clips.
     """
     clip = get_visible_clip(request, slug)
-    attachments = list(clip.attachments.order_by("position", "id"))
+    attachments = list(clip.attachments.live().order_by("position", "id"))
     if not attachments:
         raise Http404("This clip has no attachments.")
     archive = Bundle(
@@ -137,8 +143,8 @@ def bundle(request, slug):
 @require_safe
 def page_pdf(request, slug):
     clip = get_visible_clip(request, slug)
-    photos = list(clip.images.order_by("position", "id"))
-    attachments = list(clip.attachments.order_by("position", "id"))
+    photos = list(clip.images.live().order_by("position", "id"))
+    attachments = list(clip.attachments.live().order_by("position", "id"))
     path, key = cached_pdf(clip, photos, attachments)
     served = downloads.ServedFile(
         path=path,
