@@ -268,6 +268,8 @@ class WorkflowAdminMixin:
         clip = form.instance
         rows = {ClipImage: [], Attachment: []}
         for formset in formsets:
+            # The admin's change message reads these; in a draft nothing live is changed or deleted.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             for row_form in formset.forms:
                 if not row_form.has_changed() and row_form.instance.pk is None:
                     continue
@@ -283,6 +285,7 @@ class WorkflowAdminMixin:
                     if formset.model is Attachment:
                         row.download_count = 0
                     row.save()
+                    formset.new_objects.append(row)
                 rows[formset.model].append(row_form.instance)
         clip.body = sanitise_body(clip.body)
         return workflow.snapshot(
