@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 
 def _member(django_user_model, name, group):
@@ -35,6 +36,7 @@ def _put(data, name, value):
     if value is None:
         return
     if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)  # the form reads local (KST) times
         data[f"{name}_0"], data[f"{name}_1"] = value.strftime("%Y-%m-%d"), value.strftime("%H:%M:%S")
     elif isinstance(value, list | tuple):
         data[name] = [str(v.pk if hasattr(v, "pk") else v) for v in value]
@@ -57,7 +59,7 @@ def form_data(client, clip, **changes):
         _put(data, form.add_prefix(name), form[name].value())
     for inline in response.context["inline_admin_formsets"]:
         formset = inline.formset
-        for name, field in formset.management_form.fields.items():
+        for name in formset.management_form.fields:
             data[formset.management_form.add_prefix(name)] = str(formset.management_form[name].value())
         for row in formset.forms:
             for name in row.fields:
