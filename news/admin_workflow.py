@@ -212,7 +212,7 @@ class WorkflowAdminMixin:
         if stale:
             yours, theirs = stale
             url = reverse("admin:news_newsclip_compare", args=[object_id])
-            response.context_data["stale_compare_url"] = f"{url}?a={yours or ''}&b={theirs}"
+            response.context_data["stale_compare_url"] = f"{url}?a={yours or 'live'}&b={theirs}"
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
@@ -410,8 +410,8 @@ class WorkflowAdminMixin:
         preview.body = sanitise_body(preview.body or "")
         if clip is not None:
             preview.slug = NewsClip.objects.values_list("slug", flat=True).get(pk=clip.pk)
-        if not preview.publish_at:
-            preview.publish_at = timezone.now()
+        preview.publish_at = preview.publish_at or timezone.now()
+        preview.updated = preview.updated or timezone.now()
         related = {
             name: form.cleaned_data.get(name) or getattr(NewsClip, name).field.related_model.objects.none()
             for name in ("projects", "objectives")
