@@ -340,4 +340,4 @@ class ClipRevision(models.Model):
 
     def __str__(self):
         who = self.user or "the scheduler"
-        return f"{self.get_action_display()} by {who}, {timezone.localtime(self.created):%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} by {who}, {timezone.localtime(self.created):%Y-%m-%d %H:%M} KST"

@@ -57,19 +57,22 @@ def lines(name, data):
     return [line for line in (value or "").splitlines() if line.strip()]
 
 
+_TOKENS = re.compile(r"\w+|[^\w\s]+|\s+")
+
+
 def _words(old, new):
-    """One changed line as inline <del>/<ins> of the words that differ."""
-    a, b = old.split(), new.split()
+    """One changed line as inline <del>/<ins> of the words (and punctuation) that differ."""
+    a, b = _TOKENS.findall(old), _TOKENS.findall(new)
     parts = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
-            parts.append(format_html("{}", " ".join(a[i1:i2])))
+            parts.append(format_html("{}", "".join(a[i1:i2])))
             continue
         if i2 > i1:
-            parts.append(format_html("<del>{}</del>", " ".join(a[i1:i2])))
+            parts.append(format_html("<del>{}</del>", "".join(a[i1:i2])))
         if j2 > j1:
-            parts.append(format_html("<ins>{}</ins>", " ".join(b[j1:j2])))
-    return format_html_join(" ", "{}", ((part,) for part in parts))
+            parts.append(format_html("<ins>{}</ins>", "".join(b[j1:j2])))
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 def diff_lines(old, new):

@@ -1,5 +1,7 @@
 """History: every step recorded, any two revisions compared, an old one restored as a new draft."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -22,7 +24,7 @@ def test_compare_shows_who_changed_which_words(editor, publisher, make_clip, mak
     post_change(editor, clip, body="<p>The city opened a big park.</p><p>It has trees.</p>", projects=[project])
     draft = clip.revisions.get(pending=True)
     html = publisher.get(compare_url(clip, "live", draft.pk)).content.decode()
-    assert "opened a <ins>big</ins> park." in html
+    assert re.search(r"opened a ?<ins> ?big ?</ins> ?park\.", html), "the one inserted word is marked"
     assert "It has trees." in html, "unchanged lines give context"
     assert "Related projects" in html and "Green New Deal" in html
     assert "Highlights" not in html, "unchanged fields are left out"
@@ -45,7 +47,7 @@ def test_compare_of_removed_and_added_photos(make_clip, make_photo):
     [change] = compare(before, after)
     assert change["field"] == "Photos"
     assert [kind for kind, _ in change["rows"]] == ["changed"]
-    assert "<del>dawn</del> <ins>dusk</ins>" in str(change["rows"][0][1])
+    assert "Harbour at <del>dawn</del><ins>dusk</ins>" in str(change["rows"][0][1])
 
 
 def test_body_lines_are_the_text_readers_see():
