@@ -490,7 +490,8 @@ class WorkflowAdminMixin:
         revision = get_object_or_404(ClipRevision, pk=revision_id, clip=clip)
         lost = workflow.restore(clip, revision, request.user)
         kept = "as a draft; the public still sees the live version" if clip.is_on_site() else ""
-        self.message_user(request, f"Restored the revision of {revision.created:%Y-%m-%d %H:%M} {kept}".strip() + ".")
+        when = f"{timezone.localtime(revision.created):%Y-%m-%d %H:%M} KST"
+        self.message_user(request, f"Restored the revision of {when} {kept}".strip() + ".")
         for item in lost:
             self.message_user(request, f"Not restored: {item}.", messages.WARNING)
         return HttpResponseRedirect(reverse("admin:news_newsclip_change", args=[clip.pk]))

@@ -193,7 +193,8 @@ def _set_state(clip, status, **fields):
     clip.review = NewsClip.Review.NONE
     for name, value in fields.items():
         setattr(clip, name, value)
-    clip.save()
+    # Not a full save: readers' view counts, raised meanwhile by UPDATE, are not written back.
+    clip.save(update_fields=[*TEXT_FIELDS, *TIME_FIELDS, "status", "review", "updated"])
 
 
 # --- the steps -----------------------------------------------------------------------
@@ -341,7 +342,7 @@ def restore(clip, revision, user):
             save_draft(clip, user, data, action=Action.RESTORED, note=note)
         else:
             _apply(clip, data)
-            clip.save()
+            clip.save(update_fields=[*TEXT_FIELDS, *TIME_FIELDS, "updated"])
             record(clip, user, Action.RESTORED, note=note)
     return lost
 

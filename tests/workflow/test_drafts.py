@@ -121,3 +121,15 @@ def test_unpublish_with_a_draft_makes_the_draft_the_private_row(editor, publishe
     post_change(publisher, live, step="unpublish")
     live.refresh_from_db()
     assert live.status == NewsClip.Status.UNPUBLISHED and live.title == "Draft title"
+
+
+def test_discarding_a_draft_removes_its_pending_files_and_keeps_the_live_ones(editor, publisher, live):
+    new_photo, new_file = draft_with_new_files(editor, live)
+    assert "Discard the unpublished changes" in publisher.get(change_url(live)).content.decode()
+    response = publisher.post(reverse("admin:news_newsclip_review", args=[live.pk]), {"decision": "discard"})
+    assert response.status_code == 302
+    assert not ClipImage.objects.filter(pk=new_photo.pk).exists() and not Attachment.objects.filter(pk=new_file.pk)
+    assert ClipImage.objects.filter(pk=live.dropped_photo.pk).exists()
+    live.refresh_from_db()
+    assert live.title == "Live title" and not live.revisions.filter(pending=True).exists()
+    assert live.revisions.first().action == "discarded"

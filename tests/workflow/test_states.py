@@ -184,3 +184,12 @@ def test_changelist_shows_the_state_and_filters_by_it(admin_client, make_clip, o
     for state in Status:
         listed = "Filtered clip" in admin_client.get(url, {"state": state}).content.decode()
         assert listed == (state == clip.state())
+
+
+def test_publishing_keeps_views_counted_meanwhile(make_clip, admin_user):
+    clip = make_clip(status=NewsClip.Status.DRAFT)
+    stale = NewsClip.objects.get(pk=clip.pk)
+    NewsClip.objects.filter(pk=clip.pk).update(view_count=7)
+    workflow.publish(stale, admin_user)
+    clip.refresh_from_db()
+    assert clip.view_count == 7
