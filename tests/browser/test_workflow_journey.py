@@ -49,6 +49,15 @@ def test_editor_submits_publisher_compares_and_approves(site, staff, new_context
     editor.goto(f"{site}/admin/news/newsclip/{clip.pk}/change/")
     expect(editor.locator('button[value="publish"]')).to_have_count(0)
     editor.fill("#id_title", NEW_TITLE)
+    # Preview first: the unsaved form as the public page, in a new tab, saving nothing.
+    with editor.context.expect_page() as new_tab:
+        editor.locator('button[name="_preview"]').last.click()
+    preview = new_tab.value
+    preview.wait_for_load_state()
+    assert preview.locator("h1").inner_text() == NEW_TITLE
+    expect(preview.locator(".draft-banner")).to_contain_text("nothing has been saved")
+    preview.close()
+    assert NewsClip.objects.get(pk=clip.pk).title == old_title and not clip.revisions.exists()
     editor.locator('button[name="_workflow"][value="submit"]').last.click()
     expect(editor.locator(".messagelist .success")).to_contain_text("Submitted for review")
     panel = editor.locator(".workflow-panel")

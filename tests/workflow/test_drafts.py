@@ -133,3 +133,19 @@ def test_discarding_a_draft_removes_its_pending_files_and_keeps_the_live_ones(ed
     live.refresh_from_db()
     assert live.title == "Live title" and not live.revisions.filter(pending=True).exists()
     assert live.revisions.first().action == "discarded"
+
+
+def test_pdf_is_made_from_the_live_files_only(client, editor, live, monkeypatch):
+    from news import download_views
+
+    made_from = {}
+    real = download_views.cached_pdf
+
+    def spy(clip, photos, attachments):
+        made_from.update(photos=[p.caption for p in photos], attachments=[a.original_name for a in attachments])
+        return real(clip, photos, attachments)
+
+    monkeypatch.setattr(download_views, "cached_pdf", spy)
+    draft_with_new_files(editor, live)
+    assert client.get(reverse("news:pdf", args=[live.slug])).status_code == 200
+    assert made_from == {"photos": ["Kept photo", "Dropped photo"], "attachments": ["kept.pdf"]}
