@@ -1,15 +1,13 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.html import format_html
 
 from core.admin_base import METADATA_FIELDSET, AuditedAdmin
-from core.page_cache import content_changed
 
+from .admin_workflow import WorkflowAdminMixin
 from .forms import AttachmentForm, ClipImageForm
 from .models import Attachment, ClipImage, NewsClip
-from .uploads import files_follow_transaction
 
 
 class ClipImageInline(admin.StackedInline):
@@ -56,7 +54,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(NewsClip)
-class NewsClipAdmin(AuditedAdmin):
+class NewsClipAdmin(WorkflowAdminMixin, AuditedAdmin):
     list_display = [
         "title",
         "status_display",
@@ -73,11 +71,10 @@ class NewsClipAdmin(AuditedAdmin):
     autocomplete_fields = ["projects", "objectives", "achievements"]
     readonly_fields = [*AuditedAdmin.readonly_fields, "view_count"]
     inlines = [ClipImageInline, AttachmentInline]
-    actions = ["publish", "unpublish"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "subtitle", "highlights", "body", "author_name"]}),
-        ("Publishing", {"fields": ["status", "publish_at", "view_count"]}),
+        ("Publishing", {"fields": ["publish_at", "expires_at", "view_count"]}),
         ("Related", {"fields": ["projects", "objectives", "achievements"]}),
         METADATA_FIELDSET,
     ]
@@ -89,12 +86,6 @@ class NewsClipAdmin(AuditedAdmin):
             .annotate(num_photos=Count("images", distinct=True), num_attachments=Count("attachments", distinct=True))
         )
 
-    @admin.display(description="Status", ordering="status")
-    def status_display(self, obj):
-        if obj.is_scheduled():
-            return "Scheduled"
-        return obj.get_status_display()
-
     @admin.display(description="Photos", ordering="num_photos")
     def photo_count(self, obj):
         return obj.num_photos
@@ -102,20 +93,3 @@ class NewsClipAdmin(AuditedAdmin):
     @admin.display(description="Attachments", ordering="num_attachments")
     def attachment_count(self, obj):
         return obj.num_attachments
-
-    def changeform_view(self, request, *args, **kwargs):
-        # A save that fails after files were written leaves no orphan behind.
-        with files_follow_transaction():
-            return super().changeform_view(request, *args, **kwargs)
-
-    @admin.action(description="Publish selected clips (keeping any scheduled time)")
-    def publish(self, request, queryset):
-        count = queryset.update(status=NewsClip.Status.PUBLISHED, updated=timezone.now())
-        content_changed()  # update() sends no signals
-        self.message_user(request, f"{count} clip(s) published.", messages.SUCCESS)
-
-    @admin.action(description="Unpublish selected clips (back to draft)")
-    def unpublish(self, request, queryset):
-        count = queryset.update(status=NewsClip.Status.DRAFT, updated=timezone.now())
-        content_changed()
-        self.message_user(request, f"{count} clip(s) returned to draft.", messages.SUCCESS)

@@ -33,13 +33,18 @@ from .filetypes import KINDS
 from .models import Attachment
 from .pdf import cached_pdf
 from .renditions import SIZES, ensure_rendition
-from .visibility import PRIVATE, get_visible_clip, mark_private_if_preview
+from .visibility import PRIVATE, get_visible_clip, mark_private_if_preview, may_preview
 
 logger = logging.getLogger(__name__)
 
 REVALIDATE = "public, no-cache"
 ONE_HOUR = "public, max-age=3600"
 PHOTO_SIZES = {*SIZES, "original"}
+
+
+def _files(request, related):
+    """A draft's pending photos and attachments are for staff previews of the draft only."""
+    return related.all() if may_preview(request) else related.live()
 
 
 def _count_downloads(*pks):
@@ -51,7 +56,7 @@ def _count_downloads(*pks):
 @require_safe
 def attachment(request, slug, pk):
     clip = get_visible_clip(request, slug)
-    item = get_object_or_404(clip.attachments, pk=pk)
+    item = get_object_or_404(_files(request, clip.attachments), pk=pk)
     storage = item.file.storage
     served = downloads.ServedFile(
         path=storage.path(item.file.name),
@@ -64,9 +69,9 @@ def attachment(request, slug, pk):
     response = downloads.serve_file(
         request,
         served,
-        cache_control=REVALIDATE,
+        cache_control=PRIVATE if item.pending else REVALIDATE,
         # Like the clip's view count, a staff preview is not a download by the public.
-        on_full_download=(lambda: _count_downloads(item.pk)) if clip.is_published() else None,
+        on_full_download=(lambda: _count_downloads(item.pk)) if clip.is_published() and not item.pending else None,
     )
     return mark_private_if_preview(response, clip)
 
@@ -76,7 +81,7 @@ def photo(request, slug, pk, size):
     if size not in PHOTO_SIZES:
         raise Http404("Unknown photo size.")
     clip = get_visible_clip(request, slug)
-    item = get_object_or_404(clip.images, pk=pk)
+    item = get_object_or_404(_files(request, clip.images), pk=pk)
     name = item.image.name
     if size != "original":
         try:
@@ -93,7 +98,8 @@ def photo(request, slug, pk, size):
         as_attachment=False,
         internal_name=name,
     )
-    return mark_private_if_preview(downloads.serve_file(request, served, cache_control=ONE_HOUR), clip)
+    cache_control = PRIVATE if item.pending else ONE_HOUR
+    return mark_private_if_preview(downloads.serve_file(request, served, cache_control=cache_control), clip)
 
 
 @require_safe
@@ -107,7 +113,7 @@ def bundle(request, slug):
     counted, and neither are staff previews of unpublished clips.
     """
     clip = get_visible_clip(request, slug)
-    attachments = list(clip.attachments.order_by("position", "id"))
+    attachments = list(clip.attachments.live())
     if not attachments:
         raise Http404("This clip has no attachments.")
     archive = Bundle(
@@ -134,8 +140,8 @@ def bundle(request, slug):
 @require_safe
 def page_pdf(request, slug):
     clip = get_visible_clip(request, slug)
-    photos = list(clip.images.order_by("position", "id"))
-    attachments = list(clip.attachments.order_by("position", "id"))
+    photos = list(clip.images.live())
+    attachments = list(clip.attachments.live())
     pdf = cached_pdf(clip, photos, attachments)
     if pdf.path is None:
         # A photo file is missing: this PDF is incomplete, so no cache may keep it (and it has no ETag).

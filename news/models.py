@@ -2,8 +2,10 @@ import hashlib
 import uuid
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.files.storage import storages
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
@@ -40,21 +42,29 @@ def attachment_upload_to(instance, filename):
 
 
 class NewsClipQuerySet(models.QuerySet):
-    def published(self):
-        """The one rule for what the public may see."""
-        return self.filter(status=NewsClip.Status.PUBLISHED, publish_at__lte=timezone.now())
+    def published(self, now=None):
+        """The one rule for what the public may see: published or scheduled, its publish
+        time reached, its expiry (if any) not. Exact to the second, whether or not the
+        scheduler has run yet (the scheduler only records the change and refreshes caches)."""
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now),
+            status__in=NewsClip.ON_SITE_STATUSES,
+            publish_at__lte=now,
+        )
 
     def cards(self):
         """Clips as list pages show them: one query for the clips, one for their photos."""
         photos = models.Prefetch(
             "images",
-            queryset=ClipImage.objects.only("id", "clip_id", "position", "width", "height", "alt_text"),
+            queryset=ClipImage.objects.live().only("id", "clip_id", "position", "width", "height", "alt_text"),
             to_attr="photos",
         )
         # A correlated count rather than GROUP BY, so ORDER BY ... LIMIT can walk
         # the publication index instead of aggregating every clip first.
         attachment_count = (
-            Attachment.objects.filter(clip=models.OuterRef("pk"))
+            Attachment.objects.live()
+            .filter(clip=models.OuterRef("pk"))
             .order_by()
             .values("clip")
             .annotate(n=models.Count("id"))
@@ -72,7 +82,18 @@ class NewsClipQuerySet(models.QuerySet):
 class NewsClip(TimestampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    class Review(models.TextChoices):
+        NONE = "", "—"
+        REQUESTED = "requested", "In review"
+        SENT_BACK = "sent_back", "Sent back"
+
+    # Statuses whose row is (or will become by itself) what the public sees: edits to
+    # such a clip go to a draft revision, never to the row.
+    ON_SITE_STATUSES = (Status.SCHEDULED, Status.PUBLISHED)
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(
@@ -91,7 +112,11 @@ class NewsClip(TimestampedModel):
     publish_at = models.DateTimeField(
         "publish date", default=timezone.now, help_text="A future time schedules the clip."
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    expires_at = models.DateTimeField(
+        "expiry", null=True, blank=True, help_text="Optional: the clip leaves the site at this time."
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT, editable=False)
+    review = models.CharField(max_length=10, choices=Review.choices, default=Review.NONE, blank=True, editable=False)
     view_count = models.PositiveIntegerField("views", default=0)
     projects = models.ManyToManyField(Project, blank=True, related_name="news_clips")
     objectives = models.ManyToManyField(Objective, blank=True, related_name="news_clips")
@@ -107,6 +132,14 @@ class NewsClip(TimestampedModel):
             models.Index(fields=["status", "-publish_at", "-id"], name="clip_public_order_idx"),
             models.Index(Lower("title"), name="clip_title_lower_idx"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=models.F("publish_at")),
+                name="clip_expires_after_publish",
+                violation_error_message="The expiry must be later than the publish date.",
+            ),
+        ]
+        permissions = [("publish_newsclip", "Can publish, schedule and unpublish news clips")]
 
     def __str__(self):
         return self.title
@@ -115,6 +148,8 @@ class NewsClip(TimestampedModel):
         return reverse("news:detail", kwargs={"slug": self.slug})
 
     def save(self, *args, **kwargs):
+        if self.status in self.ON_SITE_STATUSES:
+            self.status = self.Status.SCHEDULED if self.publish_at > timezone.now() else self.Status.PUBLISHED
         self.body = sanitise_body(self.body)
         self.excerpt = make_excerpt(self.body)
         self.body_text = plain_text(self.body)
@@ -122,8 +157,17 @@ class NewsClip(TimestampedModel):
             kwargs["update_fields"] = {*kwargs["update_fields"], "excerpt", "body_text"}
         super().save(*args, **kwargs)
 
-    def is_published(self):
-        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+    def is_published(self, now=None):
+        now = now or timezone.now()
+        return (
+            self.status in self.ON_SITE_STATUSES
+            and self.publish_at <= now
+            and (self.expires_at is None or self.expires_at > now)
+        )
+
+    def is_on_site(self):
+        """Live or scheduled: the row is what the public sees or will see."""
+        return self.status in self.ON_SITE_STATUSES
 
     def count_view(self):
         """Count one reader's view in the database, never read-modify-write, leaving
@@ -132,7 +176,18 @@ class NewsClip(TimestampedModel):
         return self.view_count + 1
 
     def is_scheduled(self):
-        return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
+        return self.status in self.ON_SITE_STATUSES and self.publish_at > timezone.now()
+
+    def state(self, now=None):
+        """What the clip is right now, whatever the scheduler has recorded yet."""
+        now = now or timezone.now()
+        if self.status in self.ON_SITE_STATUSES:
+            if self.publish_at > now:
+                return self.Status.SCHEDULED
+            if self.expires_at is None or self.expires_at > now:
+                return self.Status.PUBLISHED
+            return self.Status.UNPUBLISHED
+        return self.Status(self.status)
 
     @property
     def search_excerpt(self):
@@ -161,6 +216,12 @@ class ClipSearchRow(models.Model):
         return str(self.clip_id)
 
 
+class ClipFileQuerySet(models.QuerySet):
+    def live(self):
+        """Photos and attachments the public may see: not those added by an unpublished draft."""
+        return self.filter(pending=False)
+
+
 class ClipImage(ControlCharacterFreeMixin, models.Model):
     clip = models.ForeignKey(NewsClip, on_delete=models.CASCADE, related_name="images")
     position = models.PositiveSmallIntegerField("order", default=0, help_text="Lower numbers come first.")
@@ -175,10 +236,15 @@ class ClipImage(ControlCharacterFreeMixin, models.Model):
     height = models.PositiveIntegerField(editable=False, default=0)
     caption = models.CharField(max_length=300, blank=True)
     alt_text = models.CharField(max_length=300, help_text="Describe what the photo shows for people who cannot see it.")
+    pending = models.BooleanField(
+        default=False, editable=False, help_text="Added by a draft of a live clip; not public until it is published."
+    )
     is_placeholder = models.BooleanField(
         default=False, editable=False, help_text="A placeholder image shipped with the seed content."
     )
     updated = models.DateTimeField(auto_now=True)
+
+    objects = ClipFileQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -217,7 +283,12 @@ class Attachment(ControlCharacterFreeMixin, models.Model):
     content_type = models.CharField(max_length=150, editable=False)
     sha256 = models.CharField("SHA-256", max_length=64, editable=False)
     download_count = models.PositiveIntegerField("downloads", default=0)
+    pending = models.BooleanField(
+        default=False, editable=False, help_text="Added by a draft of a live clip; not public until it is published."
+    )
     updated = models.DateTimeField(auto_now=True)
+
+    objects = ClipFileQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -248,3 +319,54 @@ class Attachment(ControlCharacterFreeMixin, models.Model):
         self.original_name = original_name
         self.content_type = kind.content_type
         self.size = content.size
+
+
+class ClipRevision(models.Model):
+    """One recorded step in a clip's life: who did what, when, and the clip's content then.
+
+    `data` is a snapshot of everything an editor writes (text fields, times, related items,
+    photo and attachment lists), so any two revisions can be compared and an old one restored.
+    A clip on the site has at most one `pending` revision: its draft, not yet public.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        SAVED = "saved", "Saved"
+        DRAFTED = "drafted", "Saved a draft"
+        SUBMITTED = "submitted", "Submitted for review"
+        SENT_BACK = "sent_back", "Sent back"
+        PUBLISHED = "published", "Published"
+        SCHEDULED = "scheduled", "Scheduled"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        WENT_LIVE = "went_live", "Went live as scheduled"
+        EXPIRED = "expired", "Expired"
+        RESTORED = "restored", "Restored an older revision"
+        DISCARDED = "discarded", "Discarded the draft"
+
+    clip = models.ForeignKey(NewsClip, on_delete=models.CASCADE, related_name="revisions")
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=12, choices=Action.choices)
+    note = models.TextField(blank=True, help_text="A reviewer's comment, or what a bulk action covered.")
+    data = models.JSONField(encoder=DjangoJSONEncoder)
+    pending = models.BooleanField(default=False, help_text="The clip's unpublished draft.")
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        get_latest_by = ["created", "id"]
+        verbose_name = "revision"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clip"],
+                condition=models.Q(pending=True),
+                name="revision_one_draft_per_clip",
+                violation_error_message="A clip has at most one pending draft.",
+            )
+        ]
+        indexes = [models.Index(fields=["clip", "-created"], name="revision_clip_idx")]
+
+    def __str__(self):
+        who = self.user or "the scheduler"
+        return f"{self.get_action_display()} by {who}, {timezone.localtime(self.created):%Y-%m-%d %H:%M} KST"

@@ -54,21 +54,33 @@ class ClipDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         clip = self.object
-        photos = list(clip.images.all())
-        attachments = list(clip.attachments.all())
-        for attachment in attachments:
-            attachment.downloads_hole = downloads_hole(attachment.pk)
-        published = NewsClip.objects.published().only("slug", "title", "publish_at")
         context.update(
-            photos=photos,
-            attachments=attachments,
-            views_hole=VIEWS_HOLE,
-            related_projects=list(clip.projects.only("slug", "name", "status").order_by("name")),
-            related_objectives=list(clip.objectives.only("number", "title").order_by("number")),
-            previous_clip=published.filter(publish_at__lt=clip.publish_at).order_by("-publish_at", "-id").first(),
-            next_clip=published.filter(publish_at__gt=clip.publish_at).order_by("publish_at", "id").first(),
-            is_preview=not clip.is_published(),
-            breadcrumbs=[(reverse("news:list"), "News clips"), (None, clip.title)],
-            json_ld=news_article_json_ld(clip, photos),
+            clip_page_context(
+                clip,
+                photos=list(clip.images.live()),
+                attachments=list(clip.attachments.live()),
+                projects=clip.projects.all(),
+                objectives=clip.objectives.all(),
+                is_preview=not clip.is_published(),
+            )
         )
         return context
+
+
+def clip_page_context(clip, *, photos, attachments, projects, objectives, is_preview):
+    """What the clip page shows; also used by the admin's previews of drafts and unsaved forms."""
+    for attachment in attachments:
+        attachment.downloads_hole = downloads_hole(attachment.pk)
+    published = NewsClip.objects.published().only("slug", "title", "publish_at")
+    return {
+        "photos": photos,
+        "attachments": attachments,
+        "views_hole": VIEWS_HOLE,
+        "related_projects": list(projects.only("slug", "name", "status").order_by("name")),
+        "related_objectives": list(objectives.only("number", "title").order_by("number")),
+        "previous_clip": published.filter(publish_at__lt=clip.publish_at).order_by("-publish_at", "-id").first(),
+        "next_clip": published.filter(publish_at__gt=clip.publish_at).order_by("publish_at", "id").first(),
+        "is_preview": is_preview,
+        "breadcrumbs": [(reverse("news:list"), "News clips"), (None, clip.title)],
+        "json_ld": news_article_json_ld(clip, photos),
+    }

@@ -78,16 +78,15 @@ def add_attachment(page, path, *, title="", position=None):
         set_position(page, f"attachments-{index}-position", position)
 
 
-def click_save(page, name):
+def click_step(page, step):
     # save_on_top puts every button twice; the bottom row is the one editors use.
-    page.locator(f'input[name="{name}"]').last.click()
+    page.locator(f'button[name="_workflow"][value="{step}"]').last.click()
 
 
 def test_editor_drafts_publishes_edits_and_unpublishes_a_clip(site, editor_page, new_context, axe, tmp_path):
     page = editor_page
     page.goto(f"{site}/admin/news/newsclip/add/")
     fill_clip_fields(page)
-    page.select_option("#id_status", "draft")
     first_photo = write(tmp_path / "lanterns-on-the-water.jpg", image_bytes("JPEG", (320, 200), (200, 120, 20)))
     second_photo = write(tmp_path / "crowd-on-the-bank.png", image_bytes("PNG", (300, 200), (20, 80, 160)))
     # Uploaded first, shown second: the position fields decide the order.
@@ -95,9 +94,9 @@ def test_editor_drafts_publishes_edits_and_unpublishes_a_clip(site, editor_page,
     add_photo(page, second_photo, alt="Visitors watching from the stream bank", caption="On the bank", position=1)
     add_attachment(page, write(tmp_path / KOREAN_PDF, pdf_bytes("Festival report")), title="Festival report")
     add_attachment(page, write(tmp_path / "visitors.csv", b"day,visitors\n1,12000\n2,15500\n"), title="Visitor counts")
-    click_save(page, "_continue")
+    click_step(page, "save")
     page.wait_for_url(re.compile(r"/admin/news/newsclip/\d+/change/"))
-    expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+    expect(page.locator(".messagelist .success")).to_contain_text("Saved. It is not public.")
     clip = NewsClip.objects.get(slug=SLUG)
     assert clip.status == NewsClip.Status.DRAFT
     assert clip.images.count() == 2 and clip.attachments.count() == 2
@@ -131,9 +130,8 @@ def test_editor_drafts_publishes_edits_and_unpublishes_a_clip(site, editor_page,
 
     # Publish from the change form.
     page.goto(f"{site}/admin/news/newsclip/{clip.pk}/change/")
-    page.select_option("#id_status", "published")
-    click_save(page, "_save")
-    page.wait_for_url(f"{site}/admin/news/newsclip/")
+    click_step(page, "publish")
+    expect(page.locator(".messagelist .success")).to_contain_text("Published")
     assert anonymous.goto(clip_url).status == 200
     assert anonymous.locator("h1").inner_text() == TITLE
     assert anonymous.locator(".draft-banner").count() == 0
@@ -153,22 +151,27 @@ def test_editor_drafts_publishes_edits_and_unpublishes_a_clip(site, editor_page,
     assert info.value.failure() is None
     assert info.value.suggested_filename == KOREAN_PDF
 
-    # Edit the title; the public sees the change.
+    # Edit the title of the live clip: a draft the public does not see until it is published.
     new_title = "Lantern festival draws 27,500 visitors to the Gwangju stream"
     page.goto(f"{site}/admin/news/newsclip/{clip.pk}/change/")
     page.fill("#id_title", new_title)
-    click_save(page, "_save")
-    page.wait_for_url(f"{site}/admin/news/newsclip/")
+    click_step(page, "save")
+    expect(page.locator(".workflow-draft")).to_contain_text("This clip has unpublished changes")
+    anonymous.goto(clip_url)
+    assert anonymous.locator("h1").inner_text() == TITLE
+    click_step(page, "publish")
+    expect(page.locator(".messagelist .success")).to_contain_text("Published")
     anonymous.goto(clip_url)
     assert anonymous.locator("h1").inner_text() == new_title
     anonymous.goto(site + "/")
     assert anonymous.locator(".home-latest").get_by_role("link", name=new_title).count() == 1
 
     # Unpublish with the bulk action; the clip disappears again.
+    page.goto(f"{site}/admin/news/newsclip/")
     page.check(f'input.action-select[value="{clip.pk}"]')
     page.select_option('select[name="action"]', "unpublish")
     page.locator('button[name="index"]').click()
-    expect(page.locator(".messagelist")).to_contain_text("1 clip(s) returned to draft")
+    expect(page.locator(".messagelist")).to_contain_text("1 clip(s) unpublished")
     assert anonymous.goto(clip_url).status == 404
     anonymous.goto(site + "/")
     assert anonymous.get_by_role("link", name=new_title).count() == 0
@@ -228,7 +231,7 @@ def test_a_refused_upload_shows_an_error_and_saves_nothing(site, editor_page, tm
     else:
         add_photo(page, write(tmp_path / "fine.jpg", image_bytes()), alt="A fine photo")
         add_attachment(page, bad, title="The refused file")
-    click_save(page, "_save")
+    click_step(page, "save")
 
     expect(page.locator(".errornote")).to_contain_text("Please correct the error")
     assert re.search(r"/admin/news/newsclip/add/$", page.url), page.url

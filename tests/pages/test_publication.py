@@ -76,14 +76,16 @@ def test_hidden_clip_is_not_on_project_or_objective_pages(client, hidden_clip, m
 def test_staff_preview_shows_banner_and_is_private(staff_client, hidden_clip):
     response = staff_client.get(hidden_clip.get_absolute_url())
     assert response.status_code == 200
-    assert "Draft — not published." in response.content.decode()
+    # A scheduled clip's preview says when it goes live, not that it is a draft.
+    expected = "Scheduled — not published yet." if hidden_clip.is_scheduled() else "Draft — not published."
+    assert expected in response.content.decode()
     assert "private" in response["Cache-Control"]
     hidden_clip.refresh_from_db()
     assert hidden_clip.view_count == 0  # previews are not counted
 
 
 def test_published_page_has_no_banner(staff_client, visible_clip):
-    assert "Draft — not published." not in staff_client.get(visible_clip.get_absolute_url()).content.decode()
+    assert "not published" not in staff_client.get(visible_clip.get_absolute_url()).content.decode()
 
 
 def test_anonymous_responses_do_not_vary_on_cookie(client, visible_clip, make_photo):

@@ -115,13 +115,14 @@ def change_data(clip, attachment, new_file=None, **extra):
         row["file"] = new_file
     data = clip_form_data(attachments=[row], title=clip.title, slug=clip.slug, **extra)
     data["attachments-INITIAL_FORMS"] = "1"
+    data["lock_token"] = "0"  # the clip has no recorded revision yet
     return data
 
 
 def test_replaced_attachment_file_is_removed_only_after_commit(
     admin_client, make_clip, make_attachment, django_capture_on_commit_callbacks
 ):
-    clip = make_clip()
+    clip = make_clip(status=NewsClip.Status.DRAFT)  # edited in place; a live clip's edits are a draft
     attachment = make_attachment(clip)
     old = attachment.file.name
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -190,7 +191,7 @@ def test_bulk_delete_action_removes_files_after_commit(
 def test_inline_delete_checkbox_removes_the_file_after_commit(
     admin_client, make_clip, make_attachment, django_capture_on_commit_callbacks
 ):
-    clip = make_clip()
+    clip = make_clip(status=NewsClip.Status.DRAFT)  # edited in place; a live clip's edits are a draft
     attachment = make_attachment(clip)
     data = change_data(clip, attachment)
     data["attachments-0-DELETE"] = "on"
