@@ -102,7 +102,7 @@ def test_preview_permission_may_come_from_a_group_or_superuser_status(client, dj
         user = django_user_model.objects.create_superuser("chief", password="pw-chief-123")
     else:
         user = django_user_model.objects.create_user("desk", password="pw-desk-123", is_staff=True)
-        editors = Group.objects.create(name="Editors")
+        editors = Group.objects.create(name="News desk")
         editors.permissions.add(Permission.objects.get(codename="view_newsclip"))
         user.groups.add(editors)
     client.force_login(user)

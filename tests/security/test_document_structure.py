@@ -110,7 +110,8 @@ KOREAN_CSV = "구분,예산(억원)\n광주형 일자리,1236\n도시철도 2호
 )
 def test_text_is_stored_and_served_with_its_charset(admin_client, client, data, charset):
     response = admin_client.post(
-        reverse("admin:news_newsclip_add"), clip_form_data(attachments=[{"file": upload("예산.csv", data)}])
+        reverse("admin:news_newsclip_add"),
+        clip_form_data(attachments=[{"file": upload("예산.csv", data)}], _workflow="publish"),
     )
     assert response.status_code == 302
     attachment = Attachment.objects.get()
