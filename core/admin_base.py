@@ -1,11 +1,39 @@
-"""What every content admin shares: audit fields shown read-only, the creator recorded."""
+"""What every content admin shares: audit fields shown read-only, the creator recorded, the rich-text
+editor working under the Content-Security-Policy, and the editor told what sanitising removed."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from js_asset import Media
+
+from .rich_text import EDITOR_BASE_STYLE_HASH, RichTextFormField, removal_message
 
 METADATA_FIELDSET = ("Metadata", {"classes": ["collapse"], "fields": ["created", "updated", "created_by"]})
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class EditorAdmin(admin.ModelAdmin):
+    """Admin pages editors write in: the layout stylesheet, and the rich-text editor's scripts."""
+
+    class Media:
+        css = {"all": ["admin-overrides/admin.css"]}
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The editor loads its modules through an inline import map; the CSP allows inline
+        # scripts only with this response's nonce (other pages keep a nonce-free policy).
+        context["media"] = Media.from_media(context["media"], nonce=str(request.csp_nonce))
+        response = super().render_change_form(request, context, *args, **kwargs)
+        # Tiptap injects its few base rules (white-space, selection) as a <style> element; this
+        # allows that one element, by its hash, and no other inline style.
+        response._csp_update = {"style-src": [EDITOR_BASE_STYLE_HASH]}
+        return response
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for name, field in form.fields.items():
+            if isinstance(field, RichTextFormField) and field.removed:
+                where = f"{self.opts.verbose_name} text"
+                self.message_user(request, removal_message(field.label or name, field.removed, where), messages.WARNING)
+
+
+class AuditedAdmin(EditorAdmin):
     readonly_fields = ["created", "updated", "created_by"]
 
     def save_model(self, request, obj, form, change):

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import TimestampedModel
+from core.rich_text import RichTextField, sanitise
 from policies.models import Achievement, Objective
 from projects.models import Project
 
-from .sanitising import make_excerpt, sanitise_body
+from .sanitising import make_excerpt
 
 
 def protected_storage():
@@ -77,7 +78,9 @@ class NewsClip(TimestampedModel):
     )
     subtitle = models.CharField(max_length=300, blank=True)
     highlights = models.TextField(blank=True, help_text='One highlight per line (the "|" lines).')
-    body = models.TextField(help_text="Rich text; unsafe HTML is removed when saved.")
+    body = RichTextField(
+        help_text="Paste from Word, HWP or a web page: headings, lists, links and tables are kept, the rest is removed."
+    )
     excerpt = models.TextField(editable=False, blank=True, help_text="Plain-text start of the body, for lists.")
     author_name = models.CharField(
         "name", max_length=100, default="admin", help_text="The name shown on the page; not the editor's login."
@@ -109,7 +112,7 @@ class NewsClip(TimestampedModel):
         return reverse("news:detail", kwargs={"slug": self.slug})
 
     def save(self, *args, **kwargs):
-        self.body = sanitise_body(self.body)
+        self.body = sanitise(self.body)
         self.excerpt = make_excerpt(self.body)
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "excerpt"}

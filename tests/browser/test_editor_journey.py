@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from news.models import Attachment, ClipImage, NewsClip
 from tests.conftest import image_bytes, pdf_bytes
 
-from .helpers import assert_no_axe_violations, login_to_admin, save_screenshot
+from .helpers import assert_no_axe_violations, login_to_admin, paste_html, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +45,7 @@ def fill_clip_fields(page, *, title=TITLE, slug=SLUG):
     assert page.input_value("#id_slug") == slug
     page.fill("#id_subtitle", "Thousands of lanterns float along the restored stream")
     page.fill("#id_highlights", "| 3,000 lanterns on the water\n| Free for every visitor")
-    page.fill("#id_body", "<p>The city held its first <strong>lantern festival</strong> on the Gwangju stream.</p>")
+    paste_html(page, "body", "<p>The city held its first <strong>lantern festival</strong> on the Gwangju stream.</p>")
     page.fill("#id_author_name", "Communications Office")
 
 
