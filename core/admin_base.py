@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from js_asset import Media
 
 from .rich_text import EDITOR_BASE_STYLE_HASH, RichTextFormField, removal_message
+from .staging import StagedUploadsFormMixin, owner_of
 
 METADATA_FIELDSET = ("Metadata", {"classes": ["collapse"], "fields": ["created", "updated", "created_by"]})
 
@@ -19,11 +20,22 @@ class EditorAdmin(admin.ModelAdmin):
         # The editor loads its modules through an inline import map; the CSP allows inline
         # scripts only with this response's nonce (other pages keep a nonce-free policy).
         context["media"] = Media.from_media(context["media"], nonce=str(request.csp_nonce))
+        if request.method == "POST":  # shown again with errors: keep the files that passed
+            for inline_admin_formset in context.get("inline_admin_formsets", []):
+                for inline_form in inline_admin_formset.formset.forms:
+                    if isinstance(inline_form, StagedUploadsFormMixin):
+                        inline_form.keep_checked_files()
         response = super().render_change_form(request, context, *args, **kwargs)
         # Tiptap injects its few base rules (white-space, selection) as a <style> element; this
         # allows that one element, by its hash, and no other inline style.
         response._csp_update = {"style-src": [EDITOR_BASE_STYLE_HASH]}
         return response
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if issubclass(inline.form, StagedUploadsFormMixin):
+            kwargs["form_kwargs"] = {**kwargs.get("form_kwargs", {}), "upload_owner": owner_of(request)}
+        return kwargs
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
