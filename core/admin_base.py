@@ -1,13 +1,21 @@
 """What every content admin shares: audit fields shown read-only, the creator recorded, the rich-text
 editor working under the Content-Security-Policy, and the editor told what sanitising removed."""
 
+import hashlib
+
 from django.contrib import admin, messages
 from js_asset import Media
 
 from .rich_text import EDITOR_BASE_STYLE_HASH, RichTextFormField, removal_message
-from .staging import StagedUploadsFormMixin, owner_of
 
 METADATA_FIELDSET = ("Metadata", {"classes": ["collapse"], "fields": ["created", "updated", "created_by"]})
+
+
+def upload_owner(request):
+    """Who may claim a file kept across a form error: this user in this login session, nobody else."""
+    if not request.session.session_key:
+        request.session.save()
+    return hashlib.sha256(f"{request.user.pk}:{request.session.session_key}".encode()).hexdigest()
 
 
 class EditorAdmin(admin.ModelAdmin):
@@ -15,6 +23,7 @@ class EditorAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["admin-overrides/admin.css"]}
+        js = ["admin-overrides/ordering.js"]
 
     def render_change_form(self, request, context, *args, **kwargs):
         # The editor loads its modules through an inline import map; the CSP allows inline
@@ -23,7 +32,7 @@ class EditorAdmin(admin.ModelAdmin):
         if request.method == "POST":  # shown again with errors: keep the files that passed
             for inline_admin_formset in context.get("inline_admin_formsets", []):
                 for inline_form in inline_admin_formset.formset.forms:
-                    if isinstance(inline_form, StagedUploadsFormMixin):
+                    if hasattr(inline_form, "keep_checked_files"):
                         inline_form.keep_checked_files()
         response = super().render_change_form(request, context, *args, **kwargs)
         # Tiptap injects its few base rules (white-space, selection) as a <style> element; this
@@ -33,8 +42,8 @@ class EditorAdmin(admin.ModelAdmin):
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if issubclass(inline.form, StagedUploadsFormMixin):
-            kwargs["form_kwargs"] = {**kwargs.get("form_kwargs", {}), "upload_owner": owner_of(request)}
+        if getattr(inline.form, "accepts_upload_owner", False):  # news.staging.StagedUploadsFormMixin
+            kwargs["form_kwargs"] = {**kwargs.get("form_kwargs", {}), "upload_owner": upload_owner(request)}
         return kwargs
 
     def save_model(self, request, obj, form, change):

@@ -7,11 +7,10 @@ from django import forms
 from django.core import validators
 from django.core.exceptions import ValidationError
 
-from core.staging import StagedUploadsFormMixin
-
 from .filetypes import IMAGE_CONTAINERS, KINDS, sniff_container
 from .models import Attachment, ClipImage
-from .uploads import _open_zip, _read_head, check_attachment, check_photo
+from .staging import StagedUploadsFormMixin
+from .uploads import _open_zip, _read_head, check_attachment, check_photo, clean_original_name
 
 PHOTO_TYPES = "Upload a JPEG, PNG, WebP or GIF photo."
 # What the bytes of a file are, in words, and the name ending that file should have.
@@ -100,13 +99,19 @@ class ClipImageForm(StagedUploadsFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         _leave_name_length_to_the_upload_check(self.fields["image"])
 
+    def stored_file(self, name):
+        photo = self.instance
+        return photo.original_url, photo.original_name or f"Photo, {photo.width} × {photo.height} px"
+
     def clean_image(self):
         image = self.cleaned_data.get("image")
         if image and "image" in self.changed_data:
             try:
-                return check_photo(image)
+                checked = check_photo(image)
             except ValidationError as error:
                 raise _explained(image, error, photo=True) from None
+            self.instance.original_name = clean_original_name(image.name)[:255]
+            return checked
         return image
 
 
@@ -120,6 +125,9 @@ class AttachmentForm(StagedUploadsFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _leave_name_length_to_the_upload_check(self.fields["file"])
+
+    def stored_file(self, name):
+        return self.instance.get_absolute_url(), self.instance.original_name
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")

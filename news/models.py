@@ -147,8 +147,11 @@ class ClipImage(models.Model):
     )
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
-    caption = models.CharField(max_length=300, blank=True)
-    alt_text = models.CharField(max_length=300, help_text="Describe what the photo shows for people who cannot see it.")
+    original_name = models.CharField(max_length=255, blank=True, editable=False)
+    caption = models.CharField(max_length=300, blank=True, help_text="Shown under the photo on the page.")
+    alt_text = models.CharField(
+        max_length=300, help_text="Describe what the photo shows, for people who cannot see it (read aloud)."
+    )
     is_placeholder = models.BooleanField(
         default=False, editable=False, help_text="A placeholder image shipped with the seed content."
     )
@@ -222,3 +225,20 @@ class Attachment(models.Model):
         self.original_name = original_name
         self.content_type = kind.content_type
         self.size = content.size
+
+
+class StagedUpload(models.Model):
+    """A file that passed its checks in a form that failed on something else, kept for the editor's
+    next try so it need not be chosen again. It belongs to one login session and expires."""
+
+    token = models.UUIDField(primary_key=True)
+    owner = models.CharField(max_length=64, help_text="SHA-256 of the user and the session the file was sent in.")
+    stored_name = models.CharField(max_length=200)
+    original_name = models.CharField(max_length=255)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "staged upload"
+
+    def __str__(self):
+        return self.original_name

@@ -15,9 +15,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from core import staging
-from core.models import StagedUpload
-from news.models import NewsClip
+from news import staging
+from news.models import NewsClip, StagedUpload
 from tests.conftest import clip_form_data, image_bytes, pdf_bytes, protected_files, upload
 
 pytestmark = pytest.mark.django_db

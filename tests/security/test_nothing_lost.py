@@ -7,9 +7,8 @@ from django.db import OperationalError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from core.models import StagedUpload
 from news.admin import NewsClipAdmin
-from news.models import Attachment, ClipImage, NewsClip
+from news.models import Attachment, ClipImage, NewsClip, StagedUpload
 from news.renditions import ensure_rendition, rendition_names
 from tests.conftest import clip_form_data, image_bytes, pdf_bytes, protected_files, upload
 
@@ -53,7 +52,7 @@ def test_invalid_submission_with_good_files_stores_nothing(admin_client, store_c
     response = admin_client.post(reverse(ADD), clip_form_data(**rows, **overrides))
     assert response.status_code == 200
     after = store_counts()
-    # No row; the files that passed are only kept for the editor's next try (core/staging.py).
+    # No row; the files that passed are only kept for the editor's next try (news/staging.py).
     staged = {f"{name}" for name in StagedUpload.objects.values_list("stored_name", flat=True)}
     assert {**after, "files": after["files"] - staged} == before
     assert all(name.startswith("staged/") for name in staged)

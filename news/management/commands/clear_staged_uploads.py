@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from core.staging import LIFETIME, clear_expired
+from news.staging import LIFETIME, clear_expired
 
 
 class Command(BaseCommand):

@@ -1,7 +1,6 @@
 """Uploads kept across a form error: staged for the editor's session, claimed on the next try,
 removed once saved or expired (`manage.py clear_staged_uploads`)."""
 
-import hashlib
 import logging
 import uuid
 from datetime import timedelta
@@ -13,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from .models import StagedUpload
 
@@ -25,13 +25,6 @@ FOLDER = "staged"
 
 def _storage():
     return storages["protected"]
-
-
-def owner_of(request):
-    """Who may claim a staged file: this user in this login session, nobody else."""
-    if not request.session.session_key:
-        request.session.save()
-    return hashlib.sha256(f"{request.user.pk}:{request.session.session_key}".encode()).hexdigest()
 
 
 def stage(content, original_name, owner):
@@ -110,10 +103,27 @@ def kept_note(field_name, staged):
     )
 
 
+class _StoredFile:
+    """What the admin's "Currently:" line links to: a checked view, under the file's original name."""
+
+    def __init__(self, url, name):
+        self.url, self.name = url, name
+
+    def __str__(self):
+        return self.name
+
+
 class StagedFileWidget(AdminFileWidget):
     """The admin's file input, plus the note and hidden token of a file kept from the last try."""
 
-    staged_note = ""
+    staged_note = mark_safe("")
+    current = None  # (url, name) of the stored file, set by the form
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"] and self.current:
+            context["widget"]["value"] = _StoredFile(*self.current)
+        return context
 
     def render(self, name, value, attrs=None, renderer=None):
         return super().render(name, value, attrs, renderer) + self.staged_note
@@ -122,10 +132,15 @@ class StagedFileWidget(AdminFileWidget):
 class StagedUploadsFormMixin:
     """A model form whose checked uploads survive a failed save of the page they are on.
 
-    `staged_fields` name the file fields; the admin passes `upload_owner` (see `owner_of`) and calls
-    `keep_checked_files()` when it shows the page again with errors."""
+    `staged_fields` name the file fields; the admin (core.admin_base.EditorAdmin) passes
+    `upload_owner` and calls `keep_checked_files()` when it shows the page again with errors."""
 
+    accepts_upload_owner = True
     staged_fields = ()
+
+    def stored_file(self, name):
+        """(url, original name) of the file this row holds, for the "Currently:" link; None if none."""
+        return None
 
     def __init__(self, *args, upload_owner=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,6 +148,8 @@ class StagedUploadsFormMixin:
         self.staged = {}
         for name in self.staged_fields:
             self.fields[name].widget = StagedFileWidget()
+            if self.instance.pk:
+                self.fields[name].widget.current = self.stored_file(name)
             key = self.add_prefix(name)
             token = self.data.get(f"{key}-staged") if self.is_bound else None
             if token and upload_owner and not self.files.get(key):
