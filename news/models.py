@@ -74,10 +74,19 @@ class NewsClip(TimestampedModel):
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(
-        max_length=200, unique=True, error_messages={"unique": "Another news clip already uses this slug."}
+        max_length=200,
+        unique=True,
+        help_text="The end of the clip's web address (/news/…/): filled in from the title; lower-case, hyphens.",
+        error_messages={"unique": "Another news clip already uses this slug."},
     )
     subtitle = models.CharField(max_length=300, blank=True)
-    highlights = models.TextField(blank=True, help_text='One highlight per line (the "|" lines).')
+    highlights = models.TextField(
+        blank=True,
+        help_text=(
+            "The key points shown in bold under the subtitle, one per line "
+            '(the lines starting with "|" in a press release; the "|" is optional).'
+        ),
+    )
     body = RichTextField(
         help_text="Paste from Word, HWP or a web page: headings, lists, links and tables are kept, the rest is removed."
     )
@@ -86,7 +95,12 @@ class NewsClip(TimestampedModel):
         "name", max_length=100, default="admin", help_text="The name shown on the page; not the editor's login."
     )
     publish_at = models.DateTimeField(
-        "publish date", default=timezone.now, help_text="A future time schedules the clip."
+        "publish date",
+        default=timezone.now,
+        help_text=(
+            "Seoul time (Asia/Seoul, UTC+9), whatever your computer's clock says. "
+            "A time in the future schedules the clip: it appears on the site by itself at that time."
+        ),
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     view_count = models.PositiveIntegerField("views", default=0)
