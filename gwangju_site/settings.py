@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "django_prose_editor",
+    "adminsortable2",
     "core",
     "projects",
     "policies",
@@ -146,6 +149,7 @@ AUTHENTICATION_BACKENDS = [
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "Asia/Seoul"
+FORMAT_MODULE_PATH = "gwangju_site.formats"
 USE_I18N = True
 USE_TZ = True
 
@@ -224,7 +228,9 @@ if not DEBUG:
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        # The nonce is added only to responses that ask for one: admin forms with the rich-text
+        # editor, whose modules load through an inline import map.
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],

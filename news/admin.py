@@ -1,3 +1,4 @@
+from adminsortable2.admin import SortableAdminBase, SortableStackedInline, SortableTabularInline
 from django.contrib import admin
 from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
@@ -9,44 +10,44 @@ from .admin_workflow import WorkflowAdminMixin
 from .forms import AttachmentForm, ClipImageForm
 from .models import Attachment, ClipImage, NewsClip
 
+LEAD_PHOTO = "Lead photo: shown first on the page and as the thumbnail in lists."
 
-class ClipImageInline(admin.StackedInline):
+
+class ClipImageInline(SortableStackedInline):
     model = ClipImage
     form = ClipImageForm
     extra = 0
-    fields = ["thumbnail", "image", "alt_text", "caption", "position", "size_display"]
-    readonly_fields = ["thumbnail", "size_display"]
+    fields = ["thumbnail", "image", "alt_text", "caption", "position"]
+    readonly_fields = ["thumbnail"]
 
     @admin.display(description="Preview")
     def thumbnail(self, obj):
         if not obj.pk:
             return "—"
-        label = " (placeholder image shipped with the seed content)" if obj.is_placeholder else ""
+        lead = obj.clip.images.values_list("pk", flat=True).first() == obj.pk
         return format_html(
-            '<img src="{}" alt="" width="160">{}',
+            '<img src="{}" alt="" width="160"><br>{} × {} px{}{}',
             obj.thumb_url,
-            label,
+            obj.width,
+            obj.height,
+            format_html('<strong class="lead-photo">{}</strong>', LEAD_PHOTO) if lead else "",
+            " (placeholder image shipped with the seed content)" if obj.is_placeholder else "",
         )
 
-    @admin.display(description="Size")
-    def size_display(self, obj):
-        return f"{obj.width} × {obj.height} px" if obj.pk else "—"
 
-
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(SortableTabularInline):
     model = Attachment
     form = AttachmentForm
     extra = 0
-    fields = ["position", "file", "title", "facts"]
+    fields = ["file", "title", "facts", "position"]
     readonly_fields = ["facts"]
 
-    @admin.display(description="Stored file")
+    @admin.display(description="Type, size, downloads")
     def facts(self, obj):
         if not obj.pk:
             return "—"
         return format_html(
-            "{}<br>{}, {} · {} download(s)",
-            obj.original_name,
+            "{}, {}<br>{} download(s)",
             obj.type_label,
             filesizeformat(obj.size),
             obj.download_count,
@@ -54,18 +55,18 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(NewsClip)
-class NewsClipAdmin(WorkflowAdminMixin, AuditedAdmin):
+class NewsClipAdmin(WorkflowAdminMixin, SortableAdminBase, AuditedAdmin):
     list_display = [
         "title",
         "status_display",
         "publish_at",
-        "author_name",
         "view_count",
         "photo_count",
         "attachment_count",
     ]
-    list_filter = ["status", "publish_at", "projects", "objectives"]
-    search_fields = ["title", "subtitle", "highlights", "body"]
+    list_filter = ["publish_at", "projects", "objectives"]  # and the state (WorkflowAdminMixin)
+    search_fields = ["title", "subtitle", "highlights", "body", "attachments__title", "attachments__original_name"]
+    search_help_text = "Searches titles, text and attachment names."
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["projects", "objectives", "achievements"]
@@ -90,6 +91,6 @@ class NewsClipAdmin(WorkflowAdminMixin, AuditedAdmin):
     def photo_count(self, obj):
         return obj.num_photos
 
-    @admin.display(description="Attachments", ordering="num_attachments")
+    @admin.display(description="Files", ordering="num_attachments")
     def attachment_count(self, obj):
         return obj.num_attachments

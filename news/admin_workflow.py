@@ -19,10 +19,11 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from core.rich_text import sanitise
+
 from . import workflow
 from .models import Attachment, ClipImage, ClipRevision, NewsClip
 from .revision_diff import compare
-from .sanitising import sanitise_body
 from .uploads import files_follow_transaction
 from .views import clip_page_context
 
@@ -287,7 +288,7 @@ class WorkflowAdminMixin:
                     row.save()
                     formset.new_objects.append(row)
                 rows[formset.model].append(row_form.instance)
-        clip.body = sanitise_body(clip.body)
+        clip.body = sanitise(clip.body)
         return workflow.snapshot(
             clip,
             related={name: form.cleaned_data.get(name, []) for name in workflow.RELATED_FIELDS},
@@ -407,7 +408,7 @@ class WorkflowAdminMixin:
                         (photos if formset.model is ClipImage else attachments).append(row)
             transaction.set_rollback(True)
         preview = form.instance
-        preview.body = sanitise_body(preview.body or "")
+        preview.body = sanitise(preview.body or "")
         if clip is not None:
             preview.slug = NewsClip.objects.values_list("slug", flat=True).get(pk=clip.pk)
         preview.publish_at = preview.publish_at or timezone.now()

@@ -1,10 +1,84 @@
-"""Admin forms for photos and attachments: every file is checked before anything is stored."""
+"""Admin forms for photos and attachments: every file is checked before anything is stored, a refusal
+says what the file really is and what to do, and a file that passed is kept across a failed save."""
+
+from pathlib import PurePosixPath
 
 from django import forms
 from django.core import validators
+from django.core.exceptions import ValidationError
 
+from .filetypes import IMAGE_CONTAINERS, KINDS, sniff_container
 from .models import Attachment, ClipImage
-from .uploads import check_attachment, check_photo
+from .staging import StagedUploadsFormMixin
+from .uploads import check_attachment, check_photo, clean_original_name
+
+PHOTO_TYPES = "Upload a JPEG, PNG, WebP or GIF photo."
+# What the bytes of a file are, in words, and the name ending that file should have.
+_CONTENT = {
+    "pdf": ("a PDF document", ".pdf"),
+    "hwp": ("an HWP document", ".hwp"),
+    "doc": ("a Word 97–2003 document", ".doc"),
+    "xls": ("an Excel 97–2003 workbook", ".xls"),
+    "ppt": ("a PowerPoint 97–2003 presentation", ".ppt"),
+    "cfb": ("an Office 97–2003 file of another kind", None),
+    "hwpx": ("an HWPX document", ".hwpx"),
+    "ooxml-word": ("a Word document", ".docx"),
+    "ooxml-xl": ("an Excel workbook", ".xlsx"),
+    "ooxml-ppt": ("a PowerPoint presentation", ".pptx"),
+    "zip": ("a ZIP archive", ".zip"),
+    "text": ("plain text", ".txt"),
+    "jpeg": ("a JPEG image", ".jpg"),
+    "png": ("a PNG image", ".png"),
+    "webp": ("a WebP image", ".webp"),
+    "gif": ("a GIF image", ".gif"),
+}
+_SCRIPTABLE = {
+    ".svg": "SVG images can carry scripts and are not accepted; export the picture as PNG or JPEG.",
+    ".html": "Web pages can carry scripts and are not accepted; save the page as PDF and attach that.",
+    ".htm": "Web pages can carry scripts and are not accepted; save the page as PDF and attach that.",
+}
+
+
+def _what_it_is(uploaded):
+    """What the bytes are, in words, and the name ending they should have (None: not accepted at all)."""
+    found = sniff_container(uploaded)
+    if found in _CONTENT:
+        return _CONTENT[found]
+    head = uploaded.read(1024).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    uploaded.seek(0)
+    if head.startswith((b"<svg", b"<?xml")) and b"<svg" in head:
+        return "an SVG drawing", None
+    if head.startswith((b"<!doctype", b"<html", b"<script", b"<body")) or b"<script" in head:
+        return "a web page (HTML)", None
+    if found == "other:application/x-msdownload" or head.startswith(b"mz"):
+        return "a Windows program", None
+    if found.startswith("other:image/"):
+        return f"a {found.removeprefix('other:image/').upper()} image", None
+    return "not a file type we accept", None
+
+
+def _explained(uploaded, error, *, photo):
+    """The checker's refusal, said the way an editor can act on it."""
+    suffix = PurePosixPath(uploaded.name or "").suffix.lower()
+    if suffix in _SCRIPTABLE:
+        return ValidationError(_SCRIPTABLE[suffix], code="scriptable")
+    if error.code not in {"type_mismatch", "photo_type"}:
+        return error
+    what, right = _what_it_is(uploaded)
+    if what == "an SVG drawing":
+        return ValidationError(_SCRIPTABLE[".svg"], code="scriptable")
+    if photo and not (right in KINDS and KINDS[right].container in IMAGE_CONTAINERS):
+        return ValidationError(f"This file is {what}, not a photo. {PHOTO_TYPES}", code=error.code)
+    expected = KINDS[suffix].label if suffix in KINDS else suffix
+    if right is None:
+        return ValidationError(
+            f"This file is {what}, but its name ends in “{suffix}”. It cannot be accepted; choose the {expected} file.",
+            code=error.code,
+        )
+    return ValidationError(
+        f"This file is {what}, but its name ends in “{suffix}”. Rename it to “{right}” or choose the {expected} file.",
+        code=error.code,
+    )
 
 
 def _leave_name_length_to_the_upload_check(field):
@@ -15,24 +89,40 @@ def _leave_name_length_to_the_upload_check(field):
     field.validators = [v for v in field.validators if not isinstance(v, validators.MaxLengthValidator)]
 
 
-class ClipImageForm(forms.ModelForm):
+class ClipImageForm(StagedUploadsFormMixin, forms.ModelForm):
+    staged_fields = ("image",)
+
     class Meta:
         model = ClipImage
         fields = ["position", "image", "alt_text", "caption"]
+        # Our own check decodes the photo; Django's image field would answer first, and only
+        # "not an image or corrupted", whatever the file is.
+        field_classes = {"image": forms.FileField}
         error_messages = {"alt_text": {"required": "Describe the photo for people who cannot see it."}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _leave_name_length_to_the_upload_check(self.fields["image"])
 
+    def stored_file(self, name):
+        photo = self.instance
+        return photo.original_url, photo.original_name or f"Photo, {photo.width} × {photo.height} px"
+
     def clean_image(self):
         image = self.cleaned_data.get("image")
         if image and "image" in self.changed_data:
-            return check_photo(image)
+            try:
+                checked = check_photo(image)
+            except ValidationError as error:
+                raise _explained(image, error, photo=True) from None
+            self.instance.original_name = clean_original_name(image.name)[:255]
+            return checked
         return image
 
 
-class AttachmentForm(forms.ModelForm):
+class AttachmentForm(StagedUploadsFormMixin, forms.ModelForm):
+    staged_fields = ("file",)
+
     class Meta:
         model = Attachment
         fields = ["position", "file", "title"]
@@ -41,10 +131,16 @@ class AttachmentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         _leave_name_length_to_the_upload_check(self.fields["file"])
 
+    def stored_file(self, name):
+        return self.instance.get_absolute_url(), self.instance.original_name
+
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")
         if uploaded and "file" in self.changed_data:
-            name, kind, to_store = check_attachment(uploaded)
+            try:
+                name, kind, to_store = check_attachment(uploaded)
+            except ValidationError as error:
+                raise _explained(uploaded, error, photo=False) from None
             self._checked = (name, kind, to_store)
             return to_store
         return uploaded

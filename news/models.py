@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import TimestampedModel
+from core.rich_text import RichTextField, sanitise
 from core.search import mark_matches
 from core.text import ControlCharacterFreeMixin
 from policies.models import Achievement, Objective
 from projects.models import Project
 
-from .sanitising import make_excerpt, plain_text, sanitise_body
+from .sanitising import make_excerpt, plain_text
 
 
 def protected_storage():
@@ -97,11 +98,22 @@ class NewsClip(TimestampedModel):
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(
-        max_length=200, unique=True, error_messages={"unique": "Another news clip already uses this slug."}
+        max_length=200,
+        unique=True,
+        help_text="The end of the clip's web address (/news/…/): filled in from the title; lower-case, hyphens.",
+        error_messages={"unique": "Another news clip already uses this slug."},
     )
     subtitle = models.CharField(max_length=300, blank=True)
-    highlights = models.TextField(blank=True, help_text='One highlight per line (the "|" lines).')
-    body = models.TextField(help_text="Rich text; unsafe HTML is removed when saved.")
+    highlights = models.TextField(
+        blank=True,
+        help_text=(
+            "The key points shown in bold under the subtitle, one per line "
+            '(the lines starting with "|" in a press release; the "|" is optional).'
+        ),
+    )
+    body = RichTextField(
+        help_text="Paste from Word, HWP or a web page: headings, lists, links and tables are kept, the rest is removed."
+    )
     excerpt = models.TextField(editable=False, blank=True, help_text="Plain-text start of the body, for lists.")
     body_text = models.TextField(editable=False, blank=True, help_text="The body as plain text, for search.")
     # Kept current by news.search.index_clips (PostgreSQL only; SQLite searches its FTS5 table).
@@ -110,7 +122,12 @@ class NewsClip(TimestampedModel):
         "name", max_length=100, default="admin", help_text="The name shown on the page; not the editor's login."
     )
     publish_at = models.DateTimeField(
-        "publish date", default=timezone.now, help_text="A future time schedules the clip."
+        "publish date",
+        default=timezone.now,
+        help_text=(
+            "Seoul time (Asia/Seoul, UTC+9), whatever your computer's clock says. "
+            "A time in the future schedules the clip: it appears on the site by itself at that time."
+        ),
     )
     expires_at = models.DateTimeField(
         "expiry", null=True, blank=True, help_text="Optional: the clip leaves the site at this time."
@@ -150,7 +167,7 @@ class NewsClip(TimestampedModel):
     def save(self, *args, **kwargs):
         if self.status in self.ON_SITE_STATUSES:
             self.status = self.Status.SCHEDULED if self.publish_at > timezone.now() else self.Status.PUBLISHED
-        self.body = sanitise_body(self.body)
+        self.body = sanitise(self.body)
         self.excerpt = make_excerpt(self.body)
         self.body_text = plain_text(self.body)
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
@@ -234,8 +251,11 @@ class ClipImage(ControlCharacterFreeMixin, models.Model):
     )
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
-    caption = models.CharField(max_length=300, blank=True)
-    alt_text = models.CharField(max_length=300, help_text="Describe what the photo shows for people who cannot see it.")
+    original_name = models.CharField(max_length=255, blank=True, editable=False)
+    caption = models.CharField(max_length=300, blank=True, help_text="Shown under the photo on the page.")
+    alt_text = models.CharField(
+        max_length=300, help_text="Describe what the photo shows, for people who cannot see it (read aloud)."
+    )
     pending = models.BooleanField(
         default=False, editable=False, help_text="Added by a draft of a live clip; not public until it is published."
     )
@@ -370,3 +390,20 @@ class ClipRevision(models.Model):
     def __str__(self):
         who = self.user or "the scheduler"
         return f"{self.get_action_display()} by {who}, {timezone.localtime(self.created):%Y-%m-%d %H:%M} KST"
+
+
+class StagedUpload(models.Model):
+    """A file that passed its checks in a form that failed on something else, kept for the editor's
+    next try so it need not be chosen again. It belongs to one login session and expires."""
+
+    token = models.UUIDField(primary_key=True)
+    owner = models.CharField(max_length=64, help_text="SHA-256 of the user and the session the file was sent in.")
+    stored_name = models.CharField(max_length=200)
+    original_name = models.CharField(max_length=255)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "staged upload"
+
+    def __str__(self):
+        return self.original_name

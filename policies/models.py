@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 
 from core.models import TimestampedModel
+from core.rich_text import RichTextField
 from core.text import ControlCharacterFreeMixin
 from projects.models import Project
 
@@ -71,7 +72,7 @@ class Achievement(TimestampedModel):
         error_messages={"unique": "Another achievement already has this number."},
     )
     title = models.CharField(max_length=300)
-    summary = models.TextField()
+    summary = RichTextField()
     major_rank = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
@@ -115,7 +116,7 @@ class Objective(TimestampedModel):
         error_messages={"unique": "Another objective already has this number."},
     )
     title = models.CharField(max_length=300)
-    body = models.TextField()
+    body = RichTextField()
     projects = models.ManyToManyField(Project, blank=True, related_name="objectives")
 
     class Meta:

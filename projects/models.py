@@ -3,6 +3,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from core.models import TimestampedModel
+from core.rich_text import RichTextField
 from core.text import ControlCharacterFreeMixin
 
 from .formatting import format_partial_date, format_won
@@ -31,7 +32,7 @@ class Project(TimestampedModel):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, error_messages={"unique": "A project with this slug exists."})
     summary = models.CharField(max_length=500, help_text="One or two sentences, shown in lists and search results.")
-    body = models.TextField(blank=True, help_text="Plain text; blank lines separate paragraphs.")
+    body = RichTextField(blank=True, help_text="The full description on the project's page.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
     start_date = models.DateField(null=True, blank=True, help_text="The first day of the period when not exact.")
     start_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.MONTH)

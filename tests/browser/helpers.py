@@ -53,3 +53,19 @@ def login_to_admin(page, base_url, username, password):
     page.fill("#id_password", password)
     page.click("input[type=submit], button[type=submit]")
     page.wait_for_url(f"{base_url}/admin/")
+
+
+def paste_html(page, field, html):
+    """Paste HTML into a rich-text field the way a browser does: a clipboard paste event on the editor."""
+    editor = page.locator(f".prose-editor:has(#id_{field}) .ProseMirror[contenteditable=true]")
+    editor.click()
+    editor.press("Control+a")  # the paste replaces what the field held
+    editor.evaluate(
+        """(el, html) => {
+            const data = new DataTransfer();
+            data.setData("text/html", html);
+            data.setData("text/plain", el.innerText);
+            el.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+        }""",
+        html,
+    )
