@@ -44,7 +44,8 @@ def may_publish(user):
     return user.has_perm("news.publish_newsclip")
 
 
-def state_label(clip, now=None):
+def state_label(clip, now=None, *, with_time=True):
+    """The clip's state as a coloured label, with its time in KST (the list has a column for the time)."""
     now = now or timezone.now()
     state = clip.state(now)
     when = None
@@ -53,11 +54,13 @@ def state_label(clip, now=None):
     elif state == Status.PUBLISHED:
         when = clip.publish_at
     elif state == Status.UNPUBLISHED and clip.expires_at and clip.expires_at <= now:
+        if not with_time:
+            return format_html('<span class="clip-state clip-state-unpublished">Expired</span>')
         return format_html(
             '<span class="clip-state clip-state-unpublished">Expired · {} KST</span>',
             f"{timezone.localtime(clip.expires_at):%Y-%m-%d %H:%M}",
         )
-    if when is None:
+    if when is None or not with_time:
         return format_html('<span class="clip-state clip-state-{}">{}</span>', state, state.label)
     return format_html(
         '<span class="clip-state clip-state-{}">{} · {} KST</span>',
@@ -169,7 +172,7 @@ class WorkflowAdminMixin:
 
     @admin.display(description="State", ordering="status")
     def status_display(self, obj):
-        label = state_label(obj)
+        label = state_label(obj, with_time=False)
         if obj.review == NewsClip.Review.REQUESTED:
             return format_html('{} <span class="clip-review">In review</span>', label)
         if obj.review == NewsClip.Review.SENT_BACK:

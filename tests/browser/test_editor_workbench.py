@@ -11,7 +11,7 @@ from news.models import NewsClip
 from tests.conftest import image_bytes, pdf_bytes
 
 from .helpers import login_to_admin, paste_html, save_screenshot
-from .test_editor_journey import KOREAN_PDF, PASSWORD, add_attachment, add_photo, click_save, fill_clip_fields
+from .test_editor_journey import KOREAN_PDF, PASSWORD, add_attachment, add_photo, click_step, fill_clip_fields
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,10 +75,9 @@ def test_pasting_from_word_keeps_the_structure_on_the_public_page(site, editor_p
     assert not console_errors, console_errors  # the editor runs under the CSP
     # Word's styles and the onclick are blocked by the CSP while the editor reads the paste, and dropped.
     paste_html(page, "body", WORD_FRAGMENT)
-    page.select_option("#id_status", "published")
     submitted = page.input_value("#id_body")  # what the editor made of the paste
-    click_save(page, "_save")
-    page.wait_for_url(f"{site}/admin/news/newsclip/")
+    click_step(page, "publish")
+    page.wait_for_url(re.compile(r"/admin/news/newsclip/\d+/change/"))
     expect(page.locator(".messagelist .warning")).to_have_count(0)  # nothing the editor kept was removed
 
     body = NewsClip.objects.get(slug="word-paste").body
@@ -136,21 +135,20 @@ def test_files_are_never_chosen_twice_and_photos_are_ordered_by_dragging(site, e
     page = editor_page
     page.goto(f"{site}/admin/news/newsclip/add/")
     fill_clip_fields(page, title="Three photos", slug="three-photos")
-    page.select_option("#id_status", "published")
     add_photo(page, photo_file(tmp_path, "first.jpg", (200, 30, 30)), alt="First photo")
     add_photo(page, photo_file(tmp_path, "second.jpg", (30, 200, 30)), alt="Second photo")
     add_photo(page, photo_file(tmp_path, "third.jpg", (30, 30, 200)), alt="")  # forgotten: the form fails
     report = tmp_path / KOREAN_PDF
     report.write_bytes(pdf_bytes("Report"))
     add_attachment(page, str(report), title="Report")
-    click_save(page, "_save")
+    click_step(page, "publish")
 
     expect(page.locator(".errornote")).to_be_visible()
     for name in ("first.jpg", "second.jpg", "third.jpg", KOREAN_PDF):
         expect(page.locator(".staged-upload", has_text=name)).to_have_count(1)
     # The editor fixes the one field and saves: no file is chosen again.
     page.fill('[name="images-2-alt_text"]', "Third photo")
-    click_save(page, "_continue")
+    click_step(page, "publish")
     page.wait_for_url(re.compile(r"/admin/news/newsclip/\d+/change/"))
     clip = NewsClip.objects.get(slug="three-photos")
     assert list(clip.images.values_list("alt_text", "original_name")) == [
@@ -176,8 +174,8 @@ def test_files_are_never_chosen_twice_and_photos_are_ordered_by_dragging(site, e
     page.keyboard.press("Enter")
     expect(rows.nth(1).locator('input[name$="-alt_text"]')).to_have_value("Second photo")
     save_screenshot(page, "admin-clip-photos-reordered")
-    click_save(page, "_save")
-    page.wait_for_url(f"{site}/admin/news/newsclip/")
+    click_step(page, "publish")  # the clip is live: the new order is a draft until published
+    expect(page.locator(".messagelist .success")).to_be_visible()
 
     assert list(clip.images.values_list("alt_text", flat=True)) == ["Third photo", "Second photo", "First photo"]
     page.goto(f"{site}/news/three-photos/")
@@ -201,11 +199,11 @@ def test_clip_form_and_list_fit_the_screen(site, editor_page, width):
     save_screenshot(page, f"admin-clip-form-{width}")
 
     page.goto(f"{site}/admin/news/newsclip/")
+    save_screenshot(page, f"admin-clip-list-{width}")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
     assert page.locator("#changelist .results").evaluate("el => el.scrollWidth <= el.clientWidth + 1")
-    for column in ("Title", "Status", "Publish date", "Views", "Photos", "Files"):
+    for column in ("Title", "State", "Publish date", "Views", "Photos", "Files"):
         header = page.locator("#result_list thead th", has_text=column).first
         assert header.bounding_box()["width"] >= len(column) * 6, column
     title_cell = page.locator("#result_list td.field-title, #result_list th.field-title").first
     assert title_cell.bounding_box()["height"] <= 60  # two lines at most
-    save_screenshot(page, f"admin-clip-list-{width}")
