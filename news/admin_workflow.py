@@ -282,7 +282,10 @@ class WorkflowAdminMixin:
                 file_field = "image" if formset.model is ClipImage else "file"
                 if row_form.instance.pk is None or file_field in row_form.changed_data:
                     # A replaced file becomes a new pending row: the live one keeps its file until publication.
-                    row = row_form.save(commit=False)
+                    # A new row goes through the formset, which places it after the others
+                    # (django-admin-sortable2); a replaced file keeps its row's place.
+                    is_new = row_form.instance.pk is None and hasattr(formset, "save_new")
+                    row = formset.save_new(row_form, commit=False) if is_new else row_form.save(commit=False)
                     row.pk = None
                     row.clip = clip
                     row.pending = True

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from news import workflow
 from news.models import NewsClip
 from tests.conftest import clip_form_data, image_bytes, pdf_bytes, upload
 
@@ -25,9 +26,9 @@ def test_state_filter_tells_scheduled_from_live_and_draft(admin_client, make_cli
     make_clip(title="Scheduled", publish_at=now + timedelta(days=1))
     make_clip(title="Draft", status=NewsClip.Status.DRAFT)
     assert titles(admin_client.get(reverse(LIST), {"state": "scheduled"})) == ["Scheduled"]
-    assert titles(admin_client.get(reverse(LIST), {"state": "live"})) == ["Live"]
+    assert titles(admin_client.get(reverse(LIST), {"state": "published"})) == ["Live"]
     assert titles(admin_client.get(reverse(LIST), {"state": "draft"})) == ["Draft"]
-    assert '<td class="field-status_display">Scheduled</td>' in admin_client.get(reverse(LIST)).content.decode()
+    assert "clip-state-scheduled" in admin_client.get(reverse(LIST)).content.decode()
 
 
 def test_search_finds_clips_by_attachment_name(admin_client, make_clip, make_attachment):
@@ -84,6 +85,7 @@ def test_new_rows_are_placed_after_the_existing_ones(admin_client, make_clip, ma
             data["images-0-alt_text"] = existing.alt_text
         else:
             data["attachments-0-title"] = ""
+    data.update(lock_token=str(workflow.lock_token(clip)), _workflow="publish")
     response = admin_client.post(reverse("admin:news_newsclip_change", args=[clip.pk]), data)
     assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
     assert list(clip.images.values_list("alt_text", flat=True)) == ["Old lead", "Added later"]

@@ -33,39 +33,73 @@ def test_ole_documents_of_the_named_kind_are_accepted(name, data, content_type):
     assert (original_name, kind.content_type) == (name, content_type)
 
 
+DAMAGED = OTHER_OLE = "an HWP or Office 97–2003 file that is damaged or of another kind"
 WRONG_OLE = [
-    pytest.param("a.hwp", samples.doc_bytes(), "HWP", "It is a Word (.doc) file.", id="doc-named-hwp"),
-    pytest.param("a.hwp", samples.xls_bytes(), "HWP", "It is an Excel (.xls) file.", id="xls-named-hwp"),
-    pytest.param("a.doc", samples.hwp_bytes(), "Word", "It is a HWP (.hwp) file.", id="hwp-named-doc"),
-    pytest.param("a.ppt", samples.xls_bytes(), "PowerPoint", "It is an Excel (.xls) file.", id="xls-named-ppt"),
-    pytest.param("a.xls", samples.ppt_bytes(), "Excel", "It is a PowerPoint (.ppt) file.", id="ppt-named-xls"),
-    pytest.param("a.hwp", samples.hwp_bytes(signature=b"Not a HWP header"), "HWP", "", id="hwp-wrong-signature"),
-    pytest.param("a.hwp", samples.cfb_bytes({"Other": b"x" * 10}), "HWP", "", id="ole-of-another-kind"),
+    # name, bytes, the named kind, what the checker adds, what the editor is told the file is
+    pytest.param(
+        "a.hwp", samples.doc_bytes(), "HWP", "It is a Word (.doc) file.", "a Word 97–2003 document", id="doc-named-hwp"
+    ),
+    pytest.param(
+        "a.hwp",
+        samples.xls_bytes(),
+        "HWP",
+        "It is an Excel (.xls) file.",
+        "an Excel 97–2003 workbook",
+        id="xls-named-hwp",
+    ),
+    pytest.param(
+        "a.doc", samples.hwp_bytes(), "Word", "It is a HWP (.hwp) file.", "an HWP document", id="hwp-named-doc"
+    ),
+    pytest.param(
+        "a.ppt",
+        samples.xls_bytes(),
+        "PowerPoint",
+        "It is an Excel (.xls) file.",
+        "an Excel 97–2003 workbook",
+        id="xls-named-ppt",
+    ),
+    pytest.param(
+        "a.xls",
+        samples.ppt_bytes(),
+        "Excel",
+        "It is a PowerPoint (.ppt) file.",
+        "a PowerPoint 97–2003 presentation",
+        id="ppt-named-xls",
+    ),
+    pytest.param(
+        "a.hwp", samples.hwp_bytes(signature=b"Not a HWP header"), "HWP", "", OTHER_OLE, id="hwp-wrong-signature"
+    ),
+    pytest.param("a.hwp", samples.cfb_bytes({"Other": b"x" * 10}), "HWP", "", OTHER_OLE, id="ole-of-another-kind"),
     pytest.param(
         "a.hwp",
         samples.cfb_bytes({"FileHeader": samples.HWP_SIGNATURE.ljust(256, b"\0"), "DocInfo": b"x"}),
         "HWP",
         "",
+        OTHER_OLE,
         id="hwp-without-bodytext",
     ),
-    pytest.param("a.hwp", samples.CFB_SIGNATURE + b"\x00" * 504, "HWP", "", id="ole-signature-only"),
-    pytest.param("a.hwp", samples.hwp_bytes()[:1600], "HWP", "", id="truncated-hwp"),
-    pytest.param("a.doc", samples.doc_bytes()[:700] + b"\xff" * 2000, "Word", "", id="damaged-doc"),
+    pytest.param("a.hwp", samples.CFB_SIGNATURE + b"\x00" * 504, "HWP", "", DAMAGED, id="ole-signature-only"),
+    pytest.param("a.hwp", samples.hwp_bytes()[:1600], "HWP", "", DAMAGED, id="truncated-hwp"),
+    pytest.param("a.doc", samples.doc_bytes()[:700] + b"\xff" * 2000, "Word", "", DAMAGED, id="damaged-doc"),
 ]
 
 
-@pytest.mark.parametrize(("name", "data", "label", "really"), WRONG_OLE)
-def test_ole_file_of_another_kind_is_refused_saying_what_it_is(admin_client, store_counts, name, data, label, really):
+@pytest.mark.parametrize(("name", "data", "label", "really", "what"), WRONG_OLE)
+def test_ole_file_of_another_kind_is_refused_saying_what_it_is(
+    admin_client, store_counts, name, data, label, really, what
+):
+    suffix = "." + name.rsplit(".", 1)[1]
     with pytest.raises(ValidationError) as refused:
         check_attachment(upload(name, data))
     assert refused.value.code == "type_mismatch"
+    assert refused.value.message == MISMATCH.format(suffix, label) + (" " + really if really else "")
     before = store_counts()
     response = admin_client.post(
         reverse("admin:news_newsclip_add"), clip_form_data(attachments=[{"file": upload(name, data)}])
     )
     assert response.status_code == 200
-    html = response.content.decode()
-    assert escape(MISMATCH.format("." + name.rsplit(".", 1)[1], label) + (" " + really if really else "")) in html
+    # The admin says it in the editor's words: what the file is, and what to do.
+    assert escape(f"This file is {what}, but its name ends in “{suffix}”.") in response.content.decode()
     assert store_counts() == before
 
 
