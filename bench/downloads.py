@@ -99,6 +99,7 @@ def site_environment(tmp):
         DEBUG="0",
         SECRET_KEY="bench-only-" + "k" * 60,
         ALLOWED_HOSTS=HOST,
+        SITE_URL=f"http://{HOST}",
         SECURE_SSL_REDIRECT="0",
         VAR_DIR=str(tmp / "var"),
         PROTECTED_MEDIA_ROOT=str(tmp / "protected"),

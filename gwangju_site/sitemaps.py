@@ -1,3 +1,6 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -6,7 +9,17 @@ from policies.models import Objective
 from projects.models import Project
 
 
-class ClipSitemap(Sitemap):
+class SiteUrlSitemap(Sitemap):
+    """Locations on SITE_URL, whatever Host the request came with."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class ClipSitemap(SiteUrlSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -16,7 +29,7 @@ class ClipSitemap(Sitemap):
         return item.updated
 
 
-class ObjectiveSitemap(Sitemap):
+class ObjectiveSitemap(SiteUrlSitemap):
     def items(self):
         return Objective.objects.only("number", "updated")
 
@@ -24,7 +37,7 @@ class ObjectiveSitemap(Sitemap):
         return item.updated
 
 
-class ProjectSitemap(Sitemap):
+class ProjectSitemap(SiteUrlSitemap):
     def items(self):
         return Project.objects.only("slug", "updated")
 
@@ -32,7 +45,7 @@ class ProjectSitemap(Sitemap):
         return item.updated
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(SiteUrlSitemap):
     def items(self):
         return ["home", "news:list", "policies:index", "policies:achievements", "projects:list"]
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
@@ -12,8 +13,16 @@ class LatestClipsFeed(Feed):
     title = "Gwangju Metropolitan City — News clips"
     description = "News from Gwangju Metropolitan City, Korea."
 
+    # Absolute URLs are left alone by the syndication framework, which would
+    # otherwise build them from the request's Host.
     def link(self):
-        return reverse("news:list")
+        return settings.SITE_URL + reverse("news:list")
+
+    def feed_url(self):
+        return settings.SITE_URL + reverse("news:feed")
+
+    def item_link(self, item):
+        return settings.SITE_URL + item.get_absolute_url()
 
     def items(self):
         return NewsClip.objects.published().only("slug", "title", "subtitle", "excerpt", "publish_at", "author_name")[
