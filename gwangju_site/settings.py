@@ -101,7 +101,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files come pre-compressed), before anything reading the body.
+    "core.middleware.CompressTextMiddleware",
     "core.middleware.RejectNulInAdminQueryMiddleware",
     "gwangju_site.middleware.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

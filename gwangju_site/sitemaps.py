@@ -2,8 +2,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Count, Max
 from django.urls import reverse
 
+from news.feeds import clips_state
 from news.models import NewsClip
 from policies.models import Objective
 from projects.models import Project
@@ -54,3 +56,15 @@ class PageSitemap(SiteUrlSitemap):
 
 
 SITEMAPS = {"pages": PageSitemap, "news": ClipSitemap, "objectives": ObjectiveSitemap, "projects": ProjectSitemap}
+
+
+def sitemap_state():
+    """For `core.conditional`: the newest change to anything the sitemaps list, and how many there are."""
+    newest, clips = clips_state()
+    moments, counts = [newest] if newest else [], [clips]
+    for model in (Objective, Project):
+        facts = model.objects.aggregate(newest=Max("updated"), count=Count("pk"))
+        if facts["newest"]:
+            moments.append(facts["newest"])
+        counts.append(facts["count"])
+    return (max(moments) if moments else None), counts

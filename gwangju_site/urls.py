@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from core.conditional import conditional_on
 from core.page_cache import cached_page
 
 from . import views
-from .sitemaps import SITEMAPS
+from .sitemaps import SITEMAPS, sitemap_state
 
 admin.site.site_header = "Gwangju Newsroom"
 admin.site.site_title = "Gwangju Newsroom admin"
@@ -16,7 +17,7 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", conditional_on(sitemap_state)(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("news/", include("news.urls")),
     path("policies/", include("policies.urls")),
     path("projects/", include("projects.urls")),

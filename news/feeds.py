@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape
@@ -43,3 +44,12 @@ class LatestClipsFeed(Feed):
 
     def item_author_name(self, item):
         return item.author_name
+
+
+def clips_state():
+    """For `core.conditional`: the newest change to a clip (an edit, or a scheduled clip
+    coming out) and the number of published clips (which drops when one is withdrawn)."""
+    published = NewsClip.objects.published().aggregate(newest=Max("publish_at"), count=Count("id"))
+    edited = NewsClip.objects.aggregate(newest=Max("updated"))["newest"]
+    moments = [moment for moment in (published["newest"], edited) if moment]
+    return (max(moments) if moments else None), published["count"]

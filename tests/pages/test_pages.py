@@ -1,6 +1,7 @@
 """Every public page shows the seed content."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +135,7 @@ def test_feed_sitemap_robots_healthz(client, seeded):
     sitemap = get_html(client, reverse("sitemap"))
     assert seeded.get_absolute_url() in sitemap and "/projects/second-subway-line/" in sitemap
     robots = get_html(client, reverse("robots"))
-    assert "Sitemap: http://testserver/sitemap.xml" in robots
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in robots
     assert client.get(reverse("healthz")).json() == {"status": "ok", "database": "ok"}
 
 

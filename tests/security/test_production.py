@@ -107,6 +107,9 @@ def assert_security_headers(response):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    features = dict(item.strip().split("=", 1) for item in response["Permissions-Policy"].split(","))
+    assert {"camera", "microphone", "geolocation", "payment", "usb"} <= set(features)
+    assert set(features.values()) == {"()"}
     directives = csp_directives(response)
     script_src = directives.get("script-src", directives.get("default-src"))
     assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
