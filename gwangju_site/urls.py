@@ -17,6 +17,7 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", conditional_on(sitemap_state)(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("news/", include("news.urls")),
     path("policies/", include("policies.urls")),

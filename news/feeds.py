@@ -7,6 +7,7 @@ from django.utils.html import escape
 from django.utils.text import Truncator
 
 from .models import NewsClip
+from .structured_data import author
 
 
 class LatestClipsFeed(Feed):
@@ -26,9 +27,7 @@ class LatestClipsFeed(Feed):
         return settings.SITE_URL + item.get_absolute_url()
 
     def items(self):
-        return NewsClip.objects.published().only("slug", "title", "subtitle", "excerpt", "publish_at", "author_name")[
-            :30
-        ]
+        return NewsClip.objects.published().only("slug", "title", "subtitle", "excerpt", "publish_at")[:30]
 
     def item_title(self, item):
         return item.title
@@ -43,7 +42,7 @@ class LatestClipsFeed(Feed):
         return item.publish_at
 
     def item_author_name(self, item):
-        return item.author_name
+        return author(item)["name"]
 
 
 def clips_state():
