@@ -19,7 +19,7 @@ import logging
 import os
 import struct
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath
 
@@ -112,19 +112,16 @@ class _Member:
     offset: int = 0
     handle: object = None  # an open file, or None for `data`
     data: bytes = b""
-    header: bytes = field(default=b"", repr=False)
 
     @property
     def zip64(self):
         return self.size >= _ZIP64_LIMIT
 
-    def _common(self):
-        encoded = self.name.encode("utf-8")
-        flags = 0 if self.name.isascii() else _UTF8_NAME
-        return encoded, flags
+    def _name_and_flags(self):
+        return self.name.encode("utf-8"), 0 if self.name.isascii() else _UTF8_NAME
 
     def local_header(self):
-        name, flags = self._common()
+        name, flags = self._name_and_flags()
         date, time = _dos_date_time(self.modified)
         extra = _timestamp_extra(self.modified)
         size = self.size
@@ -138,11 +135,11 @@ class _Member:
         return fixed + name + extra
 
     def central_header(self):
-        name, flags = self._common()
+        name, flags = self._name_and_flags()
         date, time = _dos_date_time(self.modified)
         zip64_values = []
         size = offset = None
-        if self.size >= _ZIP64_LIMIT:
+        if self.zip64:
             zip64_values += [self.size, self.size]
             size = _ZIP64_LIMIT
         if self.offset >= _ZIP64_LIMIT:
