@@ -1,6 +1,8 @@
-"""Request checks that hold for the whole site, whatever app answers."""
+"""Request checks and response headers that hold for the whole site, whatever app answers."""
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.middleware.gzip import GZipMiddleware
 from django.urls import reverse
 
 
@@ -24,3 +26,82 @@ class RejectNulInAdminQueryMiddleware:
         ):
             raise BadRequest("A query parameter contains a NUL character.")
         return self.get_response(request)
+
+
+class CompressTextMiddleware(GZipMiddleware):
+    """gzip for the site's own text: pages, the feed, sitemaps, JSON.
+
+    Django's GZipMiddleware pads each response with random bytes ("Heal the
+    Breach"), which blurs the size differences a BREACH attack measures. Beyond
+    that, these are never compressed:
+
+    * responses that carry a CSRF token: the one secret a page body holds, so
+      no compression-size oracle exists for it at all (public pages have none;
+      forms in the admin and any public POST form are sent as they are);
+    * files and the ZIP (streamed, or `Content-Disposition: attachment`):
+      already compressed for the most part, and compressing would drop their
+      Content-Length and byte ranges;
+    * anything but the text types below (images, PDF, ZIP).
+
+    nginx does not compress proxied responses (deploy/nginx), so this is the one place deciding.
+    """
+
+    compressible = {
+        "text/html",
+        "text/plain",
+        "text/xml",
+        "application/xml",
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/json",
+        "application/ld+json",
+    }
+
+    def process_response(self, request, response):
+        content_type = response.get("Content-Type", "").partition(";")[0].strip().lower()
+        if (
+            response.streaming
+            or content_type not in self.compressible
+            or response.get("Content-Disposition", "").lower().startswith("attachment")
+            # CsrfViewMiddleware (re)sets the cookie exactly when the view used the token.
+            or settings.CSRF_COOKIE_NAME in response.cookies
+        ):
+            return response
+        return super().process_response(request, response)
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy on every response: the site uses none of these browser features,
+    so no page (nor anything injected into one) may ask for them. Only features browsers
+    recognise are listed: an unknown name is a console error, which audits count."""
+
+    header = ", ".join(
+        f"{feature}=()"
+        for feature in (
+            "accelerometer",
+            "autoplay",
+            "browsing-topics",
+            "camera",
+            "display-capture",
+            "encrypted-media",
+            "geolocation",
+            "gyroscope",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "publickey-credentials-get",
+            "screen-wake-lock",
+            "serial",
+            "usb",
+            "xr-spatial-tracking",
+        )
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response

@@ -12,6 +12,9 @@ A page's cache key is made of the query parameters that page reads, in a fixed
 order: `?utm_source=x` or a reordered query shares the entry of the plain page,
 so nobody can fill the cache by inventing parameters.
 
+A cached page carries a weak ETag (the hash of the cached copy) and answers
+If-None-Match with 304.
+
 Live values (view and download counts) are not cached: a page is stored with
 holes, and `fill` puts the current values in on every request.
 """
@@ -26,6 +29,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
 
 GENERATION_KEY = "pages:generation"
 
@@ -97,7 +101,15 @@ def serve_page(request, key, render, fill=None):
         if callable(getattr(response, "render", None)):
             response = response.render()
         if cacheable and response.status_code == 200 and not response.streaming:
-            cache.set(key, response.content, settings.PAGE_CACHE_SECONDS)
+            content = response.content
+            cache.set(key, content, settings.PAGE_CACHE_SECONDS)
+    if content is not None:
+        # Weak: the page is the same but for its live counters, which a reader's copy may lag.
+        etag = f'W/"{hashlib.sha256(content).hexdigest()[:32]}"'
+        response["ETag"] = etag
+        not_modified = get_conditional_response(request, etag=etag, response=response)
+        if not_modified is not response:
+            return not_modified
     if fill is not None and not response.streaming:
         response.content = fill(response.content.decode()).encode()
     return response

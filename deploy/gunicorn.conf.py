@@ -21,3 +21,11 @@ accesslog = "-"
 errorlog = "-"
 # Only nginx on this machine may say the request came over HTTPS.
 forwarded_allow_ips = "127.0.0.1"
+
+
+def on_starting(server):
+    # gunicorn names itself in a Server header on every response, and has no setting to stop it;
+    # nginx drops that header in front, but no response should name the software at all.
+    import gunicorn.http.wsgi
+
+    gunicorn.http.wsgi.SERVER = "gwangju"

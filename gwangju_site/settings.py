@@ -1,11 +1,12 @@
 """Settings for Gwangju Newsroom, read from the environment.
 
 Every variable is listed in README.md ("Configuration"). With DEBUG off the
-process refuses to start without a real SECRET_KEY and ALLOWED_HOSTS.
+process refuses to start without a real SECRET_KEY, ALLOWED_HOSTS and SITE_URL.
 """
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE
@@ -47,9 +48,38 @@ if not DEBUG:
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-# The public address of the site, used for canonical URLs in the PDF and feeds
-# when there is no request to build them from.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+def site_url(value):
+    """The public origin, "https://host[:port]", with no path, query or trailing slash.
+
+    Every absolute URL the site makes (canonical links, Open Graph, JSON-LD, feed,
+    sitemap, robots.txt, the PDF) is built from it, never from the request's Host:
+    behind a proxy that is an internal name, and the copies must agree.
+    """
+    parts = urlsplit(value.strip())
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.path not in {"", "/"}
+        or parts.query
+        or parts.fragment
+        or parts.username
+        or parts.password
+    ):
+        raise ImproperlyConfigured(
+            f"SITE_URL must be an absolute http(s) address without a path, e.g. https://english.gwangju.go.kr; "
+            f"got {value!r}."
+        )
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        raise ImproperlyConfigured(f"SITE_URL has an invalid port: {value!r}.") from None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+if "SITE_URL" not in os.environ and not DEBUG:
+    raise ImproperlyConfigured("SITE_URL must be set when DEBUG is off, e.g. https://english.gwangju.go.kr.")
+SITE_URL = site_url(os.environ.get("SITE_URL", "http://127.0.0.1:8000"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -73,7 +103,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files come pre-compressed), before anything reading the body.
+    "core.middleware.CompressTextMiddleware",
     "core.middleware.RejectNulInAdminQueryMiddleware",
     "gwangju_site.middleware.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

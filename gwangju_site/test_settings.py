@@ -8,6 +8,7 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "test-only-" + "x" * 60)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SITE_URL", "https://news.example.org")
 # Each test gets folders of its own (tests/conftest.py); these are the fallback
 # for code that runs outside a test, removed when the run ends.
 _tmp = tempfile.mkdtemp(prefix="gwangju-test-")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("sitemaps/<slug:section>/<int:page>.xml", sitemap, name="sitemap-section"),
     path("news/", include("news.urls")),

@@ -8,6 +8,7 @@ HEAD, and either Django streaming the bytes or the front web server doing it
 (settings.DOWNLOAD_SENDFILE).
 """
 
+import functools
 import logging
 import os
 import re
@@ -224,67 +225,98 @@ def _open_or_404(path):
 
 
 def serve_file(request, served, *, cache_control, on_full_download=None):
-    """Answer GET or HEAD for `served`.
-
-    `on_full_download` is called once when the response will carry the whole
-    file, as a 200 or as a range from its first byte to its last: not for
-    HEAD, 304, 416, or any other range.
-    """
+    """Answer GET or HEAD for `served` (see `answer_ranges` for when a download counts)."""
     handle = _open_or_404(served.path)
     try:
         stat = os.fstat(handle.fileno())
-        size = stat.st_size
         last_modified = int(served.last_modified.timestamp() if served.last_modified else stat.st_mtime)
-        etag = quote_etag(served.etag or f"{stat.st_mtime_ns:x}-{size:x}")
-
+        etag = quote_etag(served.etag or f"{stat.st_mtime_ns:x}-{stat.st_size:x}")
         headers = {
             "Content-Type": served.content_type
             if _SAFE_CONTENT_TYPE.match(served.content_type or "")
             else "application/octet-stream",
             "Content-Disposition": content_disposition(served.filename, as_attachment=served.as_attachment),
-            "ETag": etag,
-            "Last-Modified": http_date(last_modified),
             "Cache-Control": cache_control,
-            "Accept-Ranges": "bytes",
-            "X-Content-Type-Options": "nosniff",
         }
-        skeleton = HttpResponse(headers=headers)
-        conditional = get_conditional_response(request, etag=etag, last_modified=last_modified, response=skeleton)
-        if conditional is not skeleton:
-            return conditional
 
-        byte_range = None
-        if "HTTP_RANGE" in request.META and _if_range_passes(request, etag, last_modified):
-            byte_range = parse_range(request.META["HTTP_RANGE"], size)
-        if byte_range == "unsatisfiable":
-            response = HttpResponse(status=416, headers=headers)
-            response["Content-Range"] = f"bytes */{size}"
-            response["Content-Type"] = "text/plain; charset=utf-8"
-            del response["Content-Disposition"]
+        def stream(start, length, **kwargs):
+            nonlocal handle
+            response = FileSliceResponse(handle, start, length, **kwargs)
+            handle = None  # the response closes it once sent
             return response
-        start, end = byte_range or (0, size - 1)
-        length = max(end - start + 1, 0)
 
-        # Only the whole file is a download: a probe such as `bytes=0-0` is not.
-        if request.method == "GET" and start == 0 and end == size - 1 and on_full_download is not None:
-            on_full_download()
-
+        handoff = None
         sendfile = settings.DOWNLOAD_SENDFILE
         if sendfile and (sendfile == "x-sendfile" or served.internal_name):
-            return _handed_to_web_server(sendfile, served, headers)
-
-        if request.method == "HEAD":
-            response = HttpResponse(headers=headers, status=206 if byte_range else 200)
-        else:
-            response = FileSliceResponse(handle, start, length, headers=headers, status=206 if byte_range else 200)
-            handle = None  # the response closes it once sent
-        response["Content-Length"] = str(length)
-        if byte_range:
-            response["Content-Range"] = f"bytes {start}-{end}/{size}"
-        return response
+            handoff = functools.partial(_handed_to_web_server, sendfile, served)
+        return answer_ranges(
+            request,
+            size=stat.st_size,
+            etag=etag,
+            last_modified=last_modified,
+            headers=headers,
+            stream=stream,
+            handoff=handoff,
+            on_full_download=on_full_download,
+        )
     finally:
         if handle is not None:
             handle.close()
+
+
+def answer_ranges(request, *, size, etag, last_modified, headers, stream, handoff=None, on_full_download=None):
+    """Answer GET or HEAD for a representation of `size` bytes with a strong `etag`.
+
+    Handles validators and 304/412, If-Range, a single Range (206) or 416, and
+    HEAD; `stream(start, length, headers=..., status=...)` makes the streaming
+    response for the bytes to send, `handoff(headers)` (if given) an empty one
+    that the front web server fills instead.
+
+    `on_full_download` is called once when the response will carry the whole
+    representation, as a 200 or as a range from its first byte to its last: not
+    for HEAD, 304, 416, or any other range (a resumed download is not counted
+    again).
+    """
+    headers = {
+        **headers,
+        "ETag": etag,
+        "Last-Modified": http_date(last_modified),
+        "Accept-Ranges": "bytes",
+        "X-Content-Type-Options": "nosniff",
+    }
+    skeleton = HttpResponse(headers=headers)
+    conditional = get_conditional_response(request, etag=etag, last_modified=last_modified, response=skeleton)
+    if conditional is not skeleton:
+        return conditional
+
+    byte_range = None
+    if "HTTP_RANGE" in request.META and _if_range_passes(request, etag, last_modified):
+        byte_range = parse_range(request.META["HTTP_RANGE"], size)
+    if byte_range == "unsatisfiable":
+        response = HttpResponse(status=416, headers=headers)
+        response["Content-Range"] = f"bytes */{size}"
+        response["Content-Type"] = "text/plain; charset=utf-8"
+        del response["Content-Disposition"]
+        return response
+    start, end = byte_range or (0, size - 1)
+    length = max(end - start + 1, 0)
+
+    # Only the whole file is a download: a probe such as `bytes=0-0` is not.
+    if request.method == "GET" and start == 0 and end == size - 1 and on_full_download is not None:
+        on_full_download()
+
+    if handoff is not None:
+        return handoff(headers)
+
+    status = 206 if byte_range else 200
+    if request.method == "HEAD":
+        response = HttpResponse(headers=headers, status=status)
+    else:
+        response = stream(start, length, headers=headers, status=status)
+    response["Content-Length"] = str(length)
+    if byte_range:
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    return response
 
 
 def _handed_to_web_server(sendfile, served, headers):

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape
@@ -7,6 +9,7 @@ from django.utils.text import Truncator
 from core.text import strip_control_characters
 
 from .models import NewsClip
+from .structured_data import author
 
 
 class LatestClipsFeed(Feed):
@@ -14,13 +17,19 @@ class LatestClipsFeed(Feed):
     title = "Gwangju Metropolitan City — News clips"
     description = "News from Gwangju Metropolitan City, Korea."
 
+    # Absolute URLs are left alone by the syndication framework, which would
+    # otherwise build them from the request's Host.
     def link(self):
-        return reverse("news:list")
+        return settings.SITE_URL + reverse("news:list")
+
+    def feed_url(self):
+        return settings.SITE_URL + reverse("news:feed")
+
+    def item_link(self, item):
+        return settings.SITE_URL + item.get_absolute_url()
 
     def items(self):
-        return NewsClip.objects.published().only("slug", "title", "subtitle", "excerpt", "publish_at", "author_name")[
-            :30
-        ]
+        return NewsClip.objects.published().only("slug", "title", "subtitle", "excerpt", "publish_at")[:30]
 
     # Saving removes control characters (core.text); rows older than that rule, or
     # changed by a bulk update, must still not make the feed unwritable for everyone.
@@ -37,4 +46,13 @@ class LatestClipsFeed(Feed):
         return item.publish_at
 
     def item_author_name(self, item):
-        return strip_control_characters(item.author_name, multiline=False)
+        return author(item)["name"]
+
+
+def clips_state():
+    """For `core.conditional`: the newest change to a clip (an edit, or a scheduled clip
+    coming out) and the number of published clips (which drops when one is withdrawn)."""
+    published = NewsClip.objects.published().aggregate(newest=Max("publish_at"), count=Count("id"))
+    edited = NewsClip.objects.aggregate(newest=Max("updated"))["newest"]
+    moments = [moment for moment in (published["newest"], edited) if moment]
+    return (max(moments) if moments else None), published["count"]

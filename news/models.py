@@ -1,5 +1,6 @@
 import hashlib
 import uuid
+import zlib
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -302,6 +303,9 @@ class Attachment(ControlCharacterFreeMixin, models.Model):
     size = models.PositiveBigIntegerField(default=0, editable=False)
     content_type = models.CharField(max_length=150, editable=False)
     sha256 = models.CharField("SHA-256", max_length=64, editable=False)
+    # The ZIP download (news/bundles.py) needs each file's CRC-32 before sending it;
+    # rows older than this field get theirs on the first ZIP download.
+    crc32 = models.PositiveBigIntegerField("CRC-32", null=True, editable=False)
     download_count = models.PositiveIntegerField("downloads", default=0)
     pending = models.BooleanField(
         default=False, editable=False, help_text="Added by a draft of a live clip; not public until it is published."
@@ -333,7 +337,11 @@ class Attachment(ControlCharacterFreeMixin, models.Model):
     def set_checked_file(self, original_name, kind, content):
         """Attach a file that passed `uploads.check_attachment`, recording its facts."""
         content.seek(0)
-        self.sha256 = hashlib.file_digest(content, "sha256").hexdigest()
+        digest, crc = hashlib.sha256(), 0
+        while chunk := content.read(1024 * 1024):
+            digest.update(chunk)
+            crc = zlib.crc32(chunk, crc)
+        self.sha256, self.crc32 = digest.hexdigest(), crc
         content.seek(0)
         self.file = content
         self.original_name = original_name

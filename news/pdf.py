@@ -26,11 +26,14 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from .renditions import ensure_rendition
+from .structured_data import author
 
 logger = logging.getLogger(__name__)
 
 TEMPLATE_NAME = "news/clip_pdf.html"
 # Subsets of Noto Sans CJK KR (static/fonts/README.md): the PDF must not depend on the server's fonts.
+# Tagged PDF/UA-1: a structure tree screen readers follow, the language and the title shown.
+PDF_VARIANT = "pdf/ua-1"
 FONTS = {"regular": "fonts/NotoSansCJKkr-Regular-subset.woff2", "bold": "fonts/NotoSansCJKkr-Bold-subset.woff2"}
 
 
@@ -69,6 +72,7 @@ def pdf_cache_key(clip, photo_files, attachments, fonts):
     size and mtime stand for the version of the picture.
     """
     parts = [
+        PDF_VARIANT,
         _design_fingerprint(fonts),
         settings.SITE_URL,
         clip.pk,
@@ -125,10 +129,11 @@ def render_pdf(clip, photo_files, attachments, fonts):
             "photos": [(photo, path.as_uri()) for photo, path in photo_files],
             "attachments": attachments,
             "canonical_url": settings.SITE_URL + clip.get_absolute_url(),
+            "author": author(clip)["name"],
             "fonts": {weight: path.as_uri() for weight, path in fonts.items()},
         },
     )
-    return HTML(string=html, url_fetcher=LocalFilesOnly(allowed_protocols=["file"])).write_pdf()
+    return HTML(string=html, url_fetcher=LocalFilesOnly(allowed_protocols=["file"])).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 from django.urls import path
 
+from core.conditional import conditional_on
 from core.page_cache import cached_page
 
 from . import download_views, views
-from .feeds import LatestClipsFeed
+from .feeds import LatestClipsFeed, clips_state
 
 app_name = "news"
 
@@ -13,7 +14,7 @@ urlpatterns = [
         cached_page("news-list", params=["q", "year", "project", "objective", "page"])(views.ClipListView.as_view()),
         name="list",
     ),
-    path("feed/", LatestClipsFeed(), name="feed"),
+    path("feed/", conditional_on(clips_state)(LatestClipsFeed()), name="feed"),
     path("<slug:slug>/", views.ClipDetailView.as_view(), name="detail"),
     path("<slug:slug>/attachments/<int:pk>/", download_views.attachment, name="attachment"),
     path("<slug:slug>/attachments.zip", download_views.bundle, name="bundle"),

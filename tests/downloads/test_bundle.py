@@ -1,17 +1,23 @@
+import hashlib
 import io
 import logging
 import os
 import shutil
+import struct
 import subprocess
 import zipfile
+import zlib
+from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import parse_http_date
 
-from news.bundles import MISSING_FILES_NAME, unique_entry_names
+from news.bundles import MISSING_FILES_NAME, Bundle, Entry, unique_entry_names
 from news.models import Attachment
 from tests.conftest import image_bytes, pdf_bytes
 
@@ -60,19 +66,240 @@ def test_korean_names_carry_the_utf8_flag(client, clip_with_files):
     assert not flags["a.pdf"]
 
 
-def test_text_is_deflated_and_jpeg_stored(client, clip_with_files):
-    archive = open_zip(client.get(bundle_url(clip_with_files)))
-    assert archive.getinfo("notes.txt").compress_type == zipfile.ZIP_DEFLATED
-    assert archive.getinfo("notes.txt").compress_size < 500
-    assert archive.getinfo("광주광역시청.jpg").compress_type == zipfile.ZIP_STORED
+def test_every_entry_is_stored_with_its_sizes_and_crc_up_front(client, clip_with_files):
+    """Stored entries whose local headers hold the real CRC and sizes (no data descriptor,
+    no ZIP64): what Java's ZipInputStream needs, and what fixes the archive's size."""
+    data = body(client.get(bundle_url(clip_with_files)))
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    for info in archive.infolist():
+        assert info.compress_type == zipfile.ZIP_STORED
+        assert info.flag_bits & 0x08 == 0  # no data descriptor
+        assert info.extract_version == 10  # no ZIP64 for small files
+        local = data[info.header_offset : info.header_offset + 30]
+        version, flags, method, _, _, crc, csize, usize = struct.unpack("<HHHHHIII", local[4:26])
+        assert (version, method, crc, csize, usize) == (10, 0, info.CRC, info.file_size, info.file_size)
+    assert b"PK\x06\x06" not in data[-200:]  # no ZIP64 end record
 
 
 def test_headers(client, clip_with_files):
     response = client.get(bundle_url(clip_with_files))
-    assert response.streaming
+    data = body(response)
+    assert int(response["Content-Length"]) == len(data)
+    assert response["Accept-Ranges"] == "bytes"
+    assert response["ETag"].startswith('"') and response["Last-Modified"]
+    newest = max(clip_with_files.attachments.values_list("updated", flat=True))
+    assert parse_http_date(response["Last-Modified"]) == int(newest.timestamp())
     assert response["Content-Disposition"] == 'attachment; filename="gwangju-a-year-in-innovation-test-attachments.zip"'
     assert response["Cache-Control"] == "public, no-cache"
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Encoding" not in response
+
+
+def test_entry_dates_are_the_upload_times(client, clip_with_files):
+    archive = open_zip(client.get(bundle_url(clip_with_files)))
+    for attachment, info in zip(clip_with_files.attachments.order_by("position"), archive.infolist(), strict=True):
+        assert info.date_time == timezone.localtime(attachment.updated).timetuple()[:5] + (
+            timezone.localtime(attachment.updated).second // 2 * 2,
+        )
+
+
+def test_head_has_the_size_and_validators(client, clip_with_files):
+    full = client.get(bundle_url(clip_with_files))
+    head = client.head(bundle_url(clip_with_files))
+    assert head["Content-Length"] == full["Content-Length"] and head["ETag"] == full["ETag"]
+
+
+def test_same_files_same_etag_and_304(client, clip_with_files):
+    first = client.get(bundle_url(clip_with_files))
+    again = client.get(bundle_url(clip_with_files))
+    assert body(first) == body(again) and first["ETag"] == again["ETag"]
+    assert client.get(bundle_url(clip_with_files), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+@pytest.mark.parametrize("change", ["add", "rename", "replace", "remove-file"])
+def test_etag_changes_with_the_files(client, clip_with_files, make_attachment, change):
+    before = client.get(bundle_url(clip_with_files))["ETag"]
+    attachment = clip_with_files.attachments.get(position=1)
+    if change == "add":
+        make_attachment(clip_with_files, name="extra.pdf", position=9)
+    elif change == "rename":
+        Attachment.objects.filter(pk=attachment.pk).update(original_name="renamed.pdf")
+    elif change == "replace":
+        Attachment.objects.filter(pk=attachment.pk).update(sha256="0" * 64)
+    else:
+        os.remove(attachment.file.path)
+    assert client.get(bundle_url(clip_with_files))["ETag"] != before
+
+
+def test_dropped_download_resumes_with_if_range(client, clip_with_files):
+    full = body(client.get(bundle_url(clip_with_files)))
+    first = client.get(bundle_url(clip_with_files), HTTP_RANGE=f"bytes=0-{len(full) // 2 - 1}")
+    assert first.status_code == 206
+    half = body(first)
+    rest = client.get(bundle_url(clip_with_files), HTTP_RANGE=f"bytes={len(half)}-", HTTP_IF_RANGE=first["ETag"])
+    assert rest.status_code == 206
+    assert rest["Content-Range"] == f"bytes {len(half)}-{len(full) - 1}/{len(full)}"
+    resumed = half + body(rest)
+    assert int(rest["Content-Length"]) == len(full) - len(half)
+    assert hashlib.sha256(resumed).hexdigest() == hashlib.sha256(full).hexdigest()
+
+
+def test_stale_if_range_gets_the_whole_new_archive(client, clip_with_files, make_attachment):
+    old = client.get(bundle_url(clip_with_files))
+    make_attachment(clip_with_files, name="late.pdf", position=9)
+    response = client.get(bundle_url(clip_with_files), HTTP_RANGE="bytes=100-", HTTP_IF_RANGE=old["ETag"])
+    assert response.status_code == 200
+    assert "late.pdf" in open_zip(response).namelist()
+
+
+@pytest.mark.parametrize("header", ["bytes=0-0", "bytes=10-99", "bytes=-100", "bytes=5000-"])
+def test_every_range_is_the_matching_slice(client, clip_with_files, header):
+    full = body(client.get(bundle_url(clip_with_files)))
+    response = client.get(bundle_url(clip_with_files), HTTP_RANGE=header)
+    assert response.status_code == 206
+    first, last = (int(n) for n in response["Content-Range"].split()[1].split("/")[0].split("-"))
+    assert body(response) == full[first : last + 1]
+
+
+def test_range_past_the_end_is_416(client, clip_with_files):
+    size = len(body(client.get(bundle_url(clip_with_files))))
+    response = client.get(bundle_url(clip_with_files), HTTP_RANGE=f"bytes={size}-")
+    assert response.status_code == 416 and response["Content-Range"] == f"bytes */{size}"
+
+
+def test_a_resumed_download_counts_once(client, clip_with_files):
+    """The single-attachment rule: the whole archive in one response counts, a range does not."""
+    size = len(body(client.get(bundle_url(clip_with_files))))
+    body(client.get(bundle_url(clip_with_files), HTTP_RANGE="bytes=0-99"))
+    body(client.get(bundle_url(clip_with_files), HTTP_RANGE="bytes=100-"))
+    body(client.get(bundle_url(clip_with_files), HTTP_RANGE=f"bytes=0-{size - 1}"))
+    assert set(clip_with_files.attachments.values_list("download_count", flat=True)) == {2}
+
+
+def test_crc_of_older_rows_is_computed_once_and_kept(client, clip_with_files):
+    expected = dict(clip_with_files.attachments.values_list("pk", "crc32"))
+    clip_with_files.attachments.update(crc32=None)
+    archive = open_zip(client.get(bundle_url(clip_with_files)))
+    assert archive.testzip() is None
+    assert dict(clip_with_files.attachments.values_list("pk", "crc32")) == expected
+
+
+class _ArchiveFile(io.RawIOBase):
+    """A read-only, seekable file over a Bundle's bytes: zipfile reads the directory without the data."""
+
+    def __init__(self, archive):
+        self.archive, self.position = archive, 0
+
+    def readable(self):
+        return True
+
+    def seekable(self):
+        return True
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        self.position = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.archive.size}[whence] + offset
+        return self.position
+
+    def tell(self):
+        return self.position
+
+    def readinto(self, buffer):
+        length = max(min(len(buffer), self.archive.size - self.position), 0)
+        data = b"".join(self.archive.iter_range(self.position, length))
+        buffer[: len(data)] = data
+        self.position += len(data)
+        return len(data)
+
+
+def test_zip64_only_where_an_entry_needs_it(tmp_path):
+    """A file over 4 GiB (sparse on disk) gets ZIP64 fields; the small one next to it does not."""
+    big = tmp_path / "big.bin"
+    with open(big, "wb") as handle:
+        handle.truncate(5 * 1024**3)
+    small = tmp_path / "small.pdf"
+    small.write_bytes(pdf_bytes())
+    now = timezone.now()
+    archive = Bundle(
+        [
+            Entry(
+                key=1, path=str(small), original_name="small.pdf", modified=now, crc32=zlib.crc32(small.read_bytes())
+            ),
+            Entry(key=2, path=str(big), original_name="big.bin", modified=now, crc32=0),
+            Entry(
+                key=3, path=str(small), original_name="after.pdf", modified=now, crc32=zlib.crc32(small.read_bytes())
+            ),
+        ]
+    )
+    try:
+        with zipfile.ZipFile(io.BufferedReader(_ArchiveFile(archive), buffer_size=1 << 16)) as opened:
+            infos = {info.filename: info for info in opened.infolist()}
+            assert infos["big.bin"].file_size == 5 * 1024**3
+            assert infos["big.bin"].extract_version == 45
+            assert infos["small.pdf"].extract_version == 10
+            assert infos["after.pdf"].header_offset > 0xFFFFFFFF  # its offset needs ZIP64 in the directory
+            assert opened.read("after.pdf") == small.read_bytes()
+            with opened.open("big.bin") as entry:
+                assert entry.read(16) == bytes(16)
+    finally:
+        archive.close()
+
+
+@pytest.fixture
+def downloaded(client, clip_with_files, tmp_path):
+    path = tmp_path / "bundle.zip"
+    path.write_bytes(body(client.get(bundle_url(clip_with_files))))
+    expected = {
+        name: hashlib.sha256(body(client.get(a.get_absolute_url()))).hexdigest()
+        for a, name in zip(
+            clip_with_files.attachments.order_by("position"),
+            ["a.pdf", "a (2).pdf", "A (3).pdf", "민선7기_1주년_성과.pdf", "notes.txt", "광주광역시청.jpg"],
+            strict=True,
+        )
+    }
+    return path, expected
+
+
+def run_tool(*args, **kwargs):
+    result = subprocess.run(args, capture_output=True, timeout=120, **kwargs)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def assert_extracted(folder, expected):
+    found = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir() if p.is_file()}
+    assert found == expected
+
+
+@pytest.mark.skipif(shutil.which("bsdtar") is None, reason="bsdtar (Debian libarchive-tools) is not installed")
+def test_bsdtar_extracts_the_archive(downloaded, tmp_path):
+    path, expected = downloaded
+    out = tmp_path / "bsdtar"
+    out.mkdir()
+    run_tool("bsdtar", "-xf", str(path), "-C", str(out))
+    assert_extracted(out, expected)
+
+
+@pytest.mark.skipif(shutil.which("7z") is None, reason="7z (Debian p7zip-full) is not installed")
+def test_7z_tests_and_extracts_the_archive(downloaded, tmp_path):
+    path, expected = downloaded
+    assert b"Everything is Ok" in run_tool("7z", "t", str(path)).stdout
+    out = tmp_path / "7z"
+    run_tool("7z", "x", f"-o{out}", str(path))
+    assert_extracted(out, expected)
+
+
+def test_java_zipinputstream_reads_every_entry(downloaded, tmp_path, clip_with_files):
+    """Java's ZipInputStream (and the tools built on it) reads the archive front to back."""
+    if shutil.which("javac") is None or shutil.which("java") is None:
+        pytest.skip("a JDK (Debian default-jdk-headless) is not installed: cannot check Java's ZipInputStream")
+    path, expected = downloaded
+    source = Path(__file__).parent / "java" / "ReadZip.java"
+    run_tool("javac", "-d", str(tmp_path), str(source))
+    output = run_tool("java", "-cp", str(tmp_path), "ReadZip", str(path)).stdout.decode()
+    rows = [line.split("\t") for line in output.splitlines()]
+    assert {name: digest for name, digest, _ in rows} == expected
+    uploaded = [int(a.updated.timestamp()) for a in clip_with_files.attachments.order_by("position")]
+    assert [int(mtime) for _, _, mtime in rows] == uploaded
 
 
 @pytest.mark.skipif(shutil.which("unzip") is None, reason="unzip is not installed")

@@ -70,7 +70,7 @@ def test_pdf_shows_the_clip(client, clip):
         assert expected in text
     assert "민선7기_1주년_성과.pdf" in text
     assert "First year results" in text
-    assert "http://127.0.0.1:8000/news/" + clip.slug in text.replace("\n", "")
+    assert django_settings.SITE_URL + "/news/" + clip.slug in text.replace("\n", "")
 
 
 def test_seed_clip_pdf_has_hangul(client, seeded):

@@ -103,3 +103,20 @@ def test_a_protected_files_internal_path_is_404_from_outside(site, clip):
         response = site.session().get(f"{base}{prefix}/{stored}", timeout=10)
         assert response.status_code == 404
         assert b"%PDF" not in response.content
+
+
+def test_a_dropped_zip_download_resumes_through_nginx(site, clip):
+    session = site.session()
+    url = f"{site.url}/news/{clip.slug}/attachments.zip"
+    full = session.get(url, timeout=30)
+    size = int(full.headers["Content-Length"])
+    assert size == len(full.content) and full.headers["Accept-Ranges"] == "bytes"
+    before = [site.downloads(pk) for pk, _, _ in clip.attachments]
+
+    first = session.get(url, headers={"Range": f"bytes=0-{size // 2 - 1}"}, timeout=30)
+    rest = session.get(url, headers={"Range": f"bytes={size // 2}-", "If-Range": first.headers["ETag"]}, timeout=30)
+
+    assert (first.status_code, rest.status_code) == (206, 206)
+    resumed = first.content + rest.content
+    assert sha256(resumed) == sha256(full.content)
+    assert [site.downloads(pk) for pk, _, _ in clip.attachments] == before  # ranges are not downloads

@@ -165,3 +165,25 @@ def test_the_production_site_configuration_passes_nginx_t(tmp_path):
     )  # fmt: skip
 
     assert check.returncode == 0, check.stderr
+
+
+def test_pages_feed_and_sitemap_come_gzipped_by_the_app_and_revalidate(site):
+    """Compressed once, by the app (with its BREACH padding); nginx passes it on and the 304s through."""
+    session = site.session()
+    for path in ["/", f"/news/{SEED_SLUG}/", "/news/feed/", "/sitemap.xml"]:
+        response = session.get(site.url + path, headers={"Accept-Encoding": "gzip"}, timeout=30)
+        assert response.status_code == 200
+        assert response.headers["Content-Encoding"] == "gzip", path
+        again = session.get(site.url + path, headers={"If-None-Match": response.headers["ETag"]}, timeout=30)
+        assert again.status_code == 304, path
+
+
+def test_admin_login_with_its_csrf_token_is_not_compressed(site):
+    response = site.session().get(site.url + "/admin/login/", headers={"Accept-Encoding": "gzip"}, timeout=30)
+    assert "csrfmiddlewaretoken" in response.text
+    assert "Content-Encoding" not in response.headers
+
+
+def test_permissions_policy_reaches_the_client(site):
+    response = site.session().get(site.url + "/", timeout=30)
+    assert "camera=()" in response.headers["Permissions-Policy"]

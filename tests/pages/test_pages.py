@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +138,7 @@ def test_feed_sitemap_robots_healthz(client, seeded):
     sitemap = "".join(get_html(client, url) for url in re.findall(r"<loc>([^<]*)</loc>", index))
     assert seeded.get_absolute_url() in sitemap and "/projects/second-subway-line/" in sitemap
     robots = get_html(client, reverse("robots"))
-    assert "Sitemap: http://testserver/sitemap.xml" in robots
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in robots
     assert client.get(reverse("healthz")).json() == {"status": "ok", "database": "ok"}
 
 

@@ -26,6 +26,7 @@ def production_env(tmp_path, **changes):
         "HOME": str(tmp_path),
         "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(60)),
         "ALLOWED_HOSTS": "example.org",
+        "SITE_URL": "https://example.org",
         "DJANGO_SETTINGS_MODULE": "gwangju_site.settings",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "VAR_DIR": str(tmp_path / "var"),
@@ -69,6 +70,12 @@ def test_check_deploy_is_clean_with_preload_opted_in(tmp_path):
         pytest.param({"DEBUG": "0", "SECRET_KEY": None}, "SECRET_KEY must be set", id="debug-0-no-key"),
         pytest.param({"DEBUG": "off", "ALLOWED_HOSTS": None}, "ALLOWED_HOSTS must be set", id="debug-off-no-hosts"),
         pytest.param({"DOWNLOAD_SENDFILE": "x-evil"}, "DOWNLOAD_SENDFILE must be", id="bad-sendfile"),
+        pytest.param({"SITE_URL": None}, "SITE_URL must be set", id="no-site-url"),
+        pytest.param({"SITE_URL": "example.org"}, "SITE_URL must be an absolute", id="site-url-no-scheme"),
+        pytest.param({"SITE_URL": "ftp://example.org"}, "SITE_URL must be an absolute", id="site-url-ftp"),
+        pytest.param({"SITE_URL": "https://"}, "SITE_URL must be an absolute", id="site-url-no-host"),
+        pytest.param({"SITE_URL": "https://example.org/en"}, "SITE_URL must be an absolute", id="site-url-path"),
+        pytest.param({"SITE_URL": "https://example.org:http"}, "SITE_URL has an invalid port", id="site-url-port"),
     ],
 )
 def test_production_refuses_to_start_when_misconfigured(tmp_path, changes, message):
@@ -79,7 +86,7 @@ def test_production_refuses_to_start_when_misconfigured(tmp_path, changes, messa
 
 def test_debug_mode_starts_without_secrets(tmp_path):
     """The control: only production insists."""
-    result = manage(production_env(tmp_path, DEBUG="1", SECRET_KEY=None, ALLOWED_HOSTS=None), "check")
+    result = manage(production_env(tmp_path, DEBUG="1", SECRET_KEY=None, ALLOWED_HOSTS=None, SITE_URL=None), "check")
     assert result.returncode == 0, result.stderr
 
 
@@ -100,6 +107,9 @@ def assert_security_headers(response):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    features = dict(item.strip().split("=", 1) for item in response["Permissions-Policy"].split(","))
+    assert {"camera", "microphone", "geolocation", "payment", "usb"} <= set(features)
+    assert set(features.values()) == {"()"}
     directives = csp_directives(response)
     script_src = directives.get("script-src", directives.get("default-src"))
     assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
