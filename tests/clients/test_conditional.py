@@ -1,11 +1,14 @@
 """Conditional GET: feed readers, crawlers and browsers revalidate instead of downloading again."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from news import workflow
 from news.models import NewsClip
 
 pytestmark = pytest.mark.django_db
@@ -26,23 +29,27 @@ def test_feed_and_sitemap_answer_304(client, clip, name):
     assert client.get(reverse(name), HTTP_IF_NONE_MATCH=gzipped["ETag"]).status_code == 304
 
 
-@pytest.mark.parametrize("name", ["news:feed", "sitemap"])
+@pytest.mark.parametrize("url", [lambda: reverse("news:feed"), lambda: reverse("sitemap-section", args=["news", 1])])
 @pytest.mark.parametrize("change", ["edit", "new", "withdraw", "delete", "scheduled-comes-out"])
-def test_any_change_gets_the_new_version(client, clip, make_clip, name, change):
+def test_any_change_gets_the_new_version(client, clip, make_clip, admin_user, url, change):
+    """Changes made the ways they are made: an edit, a publication, the workflow's unpublish,
+    a delete, and the scheduler's minute (which bumps the page cache the sitemap is kept in)."""
     scheduled = make_clip(slug="later", publish_at=timezone.now() + timedelta(hours=1))
-    first = client.get(reverse(name))
+    first = client.get(url())
     if change == "edit":
         clip.title = "Edited"
+        clip.slug = "conditional-edited"
         clip.save()
     elif change == "new":
         make_clip(slug="brand-new")
     elif change == "withdraw":
-        NewsClip.objects.filter(pk=clip.pk).update(status=NewsClip.Status.DRAFT)
+        workflow.unpublish(clip, admin_user)
     elif change == "delete":
         clip.delete()
     else:
         NewsClip.objects.filter(pk=scheduled.pk).update(publish_at=timezone.now() - timedelta(seconds=1))
-    again = client.get(reverse(name), HTTP_IF_NONE_MATCH=first["ETag"])
+        call_command("publish_scheduled", stdout=io.StringIO())
+    again = client.get(url(), HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 200
     assert again["ETag"] != first["ETag"]
 

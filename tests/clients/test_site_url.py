@@ -48,10 +48,13 @@ def test_feed_uses_site_url(client, clip):
 
 
 def test_sitemap_uses_site_url(client, clip):
-    xml = client.get(reverse("sitemap"), HTTP_HOST=OTHER_HOST).content.decode()
+    index = client.get(reverse("sitemap"), HTTP_HOST=OTHER_HOST).content.decode()
+    sections = re.findall(r"<loc>([^<]+)</loc>", index)
+    assert settings.SITE_URL + reverse("sitemap-section", args=["news", 1]) in sections
+    xml = client.get(reverse("sitemap-section", args=["news", 1]), HTTP_HOST=OTHER_HOST).content.decode()
     locations = re.findall(r"<loc>([^<]+)</loc>", xml)
     assert settings.SITE_URL + clip.get_absolute_url() in locations
-    assert all(loc.startswith(settings.SITE_URL + "/") for loc in locations)
+    assert all(loc.startswith(settings.SITE_URL + "/") for loc in [*sections, *locations])
 
 
 def test_robots_names_the_sitemap_on_site_url(client):

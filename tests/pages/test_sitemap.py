@@ -4,6 +4,7 @@ URL, and conditional GETs."""
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from gwangju_site import sitemaps
@@ -34,7 +35,7 @@ def test_every_published_clip_exactly_once_across_sections(client, seeded, make_
     draft = make_clip(status="draft")
     urls = [loc for loc, _ in all_urls(client)]
     clip_urls = [loc for loc in urls if "/news/" in loc and not loc.endswith("/news/")]
-    assert sorted(clip_urls) == sorted(f"http://127.0.0.1:8000{clip.get_absolute_url()}" for clip in published)
+    assert sorted(clip_urls) == sorted(f"{settings.SITE_URL}{clip.get_absolute_url()}" for clip in published)
     assert draft.get_absolute_url() not in " ".join(urls)
     assert any(loc.endswith("/projects/second-subway-line/") for loc in urls)
     index = client.get(reverse("sitemap")).content.decode()
