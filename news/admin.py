@@ -39,7 +39,7 @@ class AttachmentInline(admin.TabularInline):
     model = Attachment
     form = AttachmentForm
     extra = 0
-    fields = ["position", "file", "title", "facts"]
+    fields = ["position", "file", "title", "pdf_version", "facts"]
     readonly_fields = ["facts"]
 
     @admin.display(description="Stored file")
@@ -66,17 +66,18 @@ class NewsClipAdmin(AuditedAdmin):
         "photo_count",
         "attachment_count",
     ]
-    list_filter = ["status", "publish_at", "projects", "objectives"]
+    list_filter = ["status", "publish_at", "department", "projects", "objectives"]
     search_fields = ["title", "subtitle", "highlights", "body"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["projects", "objectives", "achievements"]
+    autocomplete_fields = ["department", "projects", "objectives", "achievements"]
     readonly_fields = [*AuditedAdmin.readonly_fields, "view_count"]
     inlines = [ClipImageInline, AttachmentInline]
     actions = ["publish", "unpublish"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "subtitle", "highlights", "body", "author_name"]}),
+        ("Responsibility", {"fields": ["department", "contact_title"]}),
         ("Publishing", {"fields": ["status", "publish_at", "view_count"]}),
         ("Related", {"fields": ["projects", "objectives", "achievements"]}),
         METADATA_FIELDSET,
