@@ -20,8 +20,17 @@ def post(client, data, **headers):
 
 
 def test_every_content_page_asks_and_posts_without_javascript(client, seeded):
-    for url in ["/", "/news/", seeded.get_absolute_url(), "/policies/", "/policies/achievements/",
-                "/policies/objectives/1/", "/projects/", "/projects/second-subway-line/", "/accessibility/"]:
+    for url in [
+        "/",
+        "/news/",
+        seeded.get_absolute_url(),
+        "/policies/",
+        "/policies/achievements/",
+        "/policies/objectives/1/",
+        "/projects/",
+        "/projects/second-subway-line/",
+        "/accessibility/",
+    ]:
         html = client.get(url).content.decode()
         assert "Was this page helpful?" in html, url
         assert f'<form class="feedback-ask" method="post" action="{URL}">' in html, url
@@ -59,7 +68,12 @@ def test_no_personal_data_is_stored_and_no_cookie_is_set(client, seeded):
     response = post(client, {"page": "/", "helpful": "yes"}, REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="Agent/1")
     assert not response.cookies
     assert {f.name for f in Feedback._meta.get_fields()} == {
-        "id", "page_path", "page_title", "helpful", "comment", "created"
+        "id",
+        "page_path",
+        "page_title",
+        "helpful",
+        "comment",
+        "created",
     }
     stored = " ".join(str(v) for v in Feedback.objects.values().get().values())
     assert "203.0.113.9" not in stored and "Agent/1" not in stored
@@ -178,13 +192,13 @@ def test_admin_summary_queries_do_not_grow_with_pages(client, admin_client, seed
 
 
 def test_admin_exports_csv_safe_for_spreadsheets(client, admin_client, seeded):
-    post(client, {"page": "/", "comment": "=HYPERLINK(\"http://evil\")"})
+    post(client, {"page": "/", "comment": '=HYPERLINK("http://evil")'})
     post(client, {"page": "/news/", "helpful": "yes"})
     response = admin_client.get(reverse("admin:gwangju_site_feedback_export"))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == ["created", "page", "page title", "helpful", "comment"]
-    assert {(r[1], r[3], r[4]) for r in rows[1:]} == {("/", "", "'=HYPERLINK(\"http://evil\")"), ("/news/", "yes", "")}
+    assert {(r[1], r[3], r[4]) for r in rows[1:]} == {("/", "", '\'=HYPERLINK("http://evil")'), ("/news/", "yes", "")}
 
 
 def test_feedback_is_read_only_in_the_admin(admin_client, seeded):
