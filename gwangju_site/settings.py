@@ -162,6 +162,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # most this long (the delay before a scheduled clip shows up in lists).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 
+# "Was this page helpful?" answers accepted per minute from one address (more get a 429).
+FEEDBACK_MAX_PER_MINUTE = env_int("FEEDBACK_MAX_PER_MINUTE", 10)
+
+# The city's Korean website, linked from every page's header (hreflang="ko").
+KOREAN_SITE_URL = os.environ.get("KOREAN_SITE_URL", "https://www.gwangju.go.kr/")
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -39,7 +39,7 @@ class AttachmentInline(SortableTabularInline):
     model = Attachment
     form = AttachmentForm
     extra = 0
-    fields = ["file", "title", "facts", "position"]
+    fields = ["file", "title", "pdf_version", "facts", "position"]
     readonly_fields = ["facts"]
 
     @admin.display(description="Type, size, downloads")
@@ -64,17 +64,18 @@ class NewsClipAdmin(WorkflowAdminMixin, SortableAdminBase, AuditedAdmin):
         "photo_count",
         "attachment_count",
     ]
-    list_filter = ["publish_at", "projects", "objectives"]  # and the state (WorkflowAdminMixin)
+    list_filter = ["publish_at", "department", "projects", "objectives"]  # and the state (WorkflowAdminMixin)
     search_fields = ["title", "subtitle", "highlights", "body", "attachments__title", "attachments__original_name"]
     search_help_text = "Searches titles, text and attachment names."
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["projects", "objectives", "achievements"]
+    autocomplete_fields = ["department", "projects", "objectives", "achievements"]
     readonly_fields = [*AuditedAdmin.readonly_fields, "view_count"]
     inlines = [ClipImageInline, AttachmentInline]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "subtitle", "highlights", "body", "author_name"]}),
+        ("Responsibility", {"fields": ["department", "contact_title"]}),
         ("Publishing", {"fields": ["publish_at", "expires_at", "view_count"]}),
         ("Related", {"fields": ["projects", "objectives", "achievements"]}),
         METADATA_FIELDSET,

@@ -376,15 +376,8 @@ class WorkflowAdminMixin:
             raise PermissionDenied
         return clip
 
-    def _page(self, request, clip, *, photos, attachments, projects, objectives, banner):
-        context = clip_page_context(
-            clip,
-            photos=photos,
-            attachments=attachments,
-            projects=projects,
-            objectives=objectives,
-            is_preview=True,
-        )
+    def _page(self, request, clip, *, photos, attachments, related, banner):
+        context = clip_page_context(clip, photos=photos, attachments=attachments, **related, is_preview=True)
         context.update(clip=clip, object=clip, preview_banner=banner)
         response = TemplateResponse(request, "news/clip_detail.html", context)
         response["Cache-Control"] = "private, no-store"
@@ -421,7 +414,7 @@ class WorkflowAdminMixin:
         preview.updated = preview.updated or timezone.now()
         related = {
             name: form.cleaned_data.get(name) or getattr(NewsClip, name).field.related_model.objects.none()
-            for name in ("projects", "objectives")
+            for name in workflow.RELATED_FIELDS
         }
         banner = "Preview of unsaved changes — nothing has been saved."
         if form.errors:
@@ -433,8 +426,7 @@ class WorkflowAdminMixin:
             preview,
             photos=sorted(photos, key=lambda p: (p.position, p.pk)),
             attachments=sorted(attachments, key=lambda a: (a.position, a.pk)),
-            projects=related["projects"],
-            objectives=related["objectives"],
+            related=related,
             banner=banner,
         )
 
@@ -443,14 +435,16 @@ class WorkflowAdminMixin:
         clip, draft = workflow.with_draft(clip)
         if draft is None:
             raise Http404("This clip has no unpublished changes.")
-        ids = {name: [pk for pk, _ in draft.data[name]] for name in ("projects", "objectives")}
+        related = {
+            name: getattr(NewsClip, name).field.related_model.objects.filter(pk__in=[pk for pk, _ in draft.data[name]])
+            for name in workflow.RELATED_FIELDS
+        }
         return self._page(
             request,
             clip,
             photos=workflow.draft_photos(clip, draft.data),
             attachments=workflow.draft_attachments(clip, draft.data),
-            projects=NewsClip.projects.field.related_model.objects.filter(pk__in=ids["projects"]),
-            objectives=NewsClip.objectives.field.related_model.objects.filter(pk__in=ids["objectives"]),
+            related=related,
             banner=f"Unpublished changes, saved {timezone.localtime(draft.created):%Y-%m-%d %H:%M} KST by "
             f"{draft.user or 'the scheduler'}. The public sees the live version until they are published.",
         )

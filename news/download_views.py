@@ -55,17 +55,20 @@ def _count_downloads(*pks):
 
 
 @require_safe
-def attachment(request, slug, pk):
+def attachment(request, slug, pk, as_pdf=False):
+    """An attachment, or with `as_pdf` its optional PDF version (counted as a download of it)."""
     clip = get_visible_clip(request, slug)
     item = get_object_or_404(_files(request, clip.attachments), pk=pk)
-    storage = item.file.storage
+    if as_pdf and not item.pdf_version:
+        raise Http404("This attachment has no PDF version.")
+    stored = item.pdf_version if as_pdf else item.file
     served = downloads.ServedFile(
-        path=storage.path(item.file.name),
-        filename=item.original_name or PurePosixPath(item.file.name).name,
-        content_type=item.content_type,
-        etag=item.sha256,
+        path=stored.storage.path(stored.name),
+        filename=item.pdf_name if as_pdf else (item.original_name or PurePosixPath(stored.name).name),
+        content_type="application/pdf" if as_pdf else item.content_type,
+        etag=item.pdf_sha256 if as_pdf else item.sha256,
         last_modified=item.updated,
-        internal_name=item.file.name,
+        internal_name=stored.name,
     )
     response = downloads.serve_file(
         request,

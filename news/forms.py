@@ -127,11 +127,12 @@ class AttachmentForm(StagedUploadsFormMixin, forms.ModelForm):
 
     class Meta:
         model = Attachment
-        fields = ["position", "file", "title"]
+        fields = ["position", "file", "title", "pdf_version"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _leave_name_length_to_the_upload_check(self.fields["file"])
+        _leave_name_length_to_the_upload_check(self.fields["pdf_version"])
 
     def stored_file(self, name):
         return self.instance.get_absolute_url(), self.instance.original_name
@@ -147,8 +148,23 @@ class AttachmentForm(StagedUploadsFormMixin, forms.ModelForm):
             return to_store
         return uploaded
 
+    def clean_pdf_version(self):
+        uploaded = self.cleaned_data.get("pdf_version")
+        if uploaded and "pdf_version" in self.changed_data:
+            _name, kind, to_store = check_attachment(uploaded)
+            if kind.container != "pdf":
+                raise forms.ValidationError("The accessible version must be a PDF file.", code="not_pdf")
+            self._checked_pdf = to_store
+            return to_store
+        return uploaded
+
     def save(self, commit=True):
         checked = getattr(self, "_checked", None)
         if checked:
             self.instance.set_checked_file(*checked)
+        checked_pdf = getattr(self, "_checked_pdf", None)
+        if checked_pdf:
+            self.instance.set_checked_pdf(checked_pdf)
+        elif not self.instance.pdf_version:  # cleared in the form
+            self.instance.pdf_size, self.instance.pdf_sha256 = 0, ""
         return super().save(commit=commit)

@@ -17,7 +17,7 @@ from core.rich_text import RichTextField, sanitise
 from core.search import mark_matches
 from core.text import ControlCharacterFreeMixin
 from policies.models import Achievement, Objective
-from projects.models import Project
+from projects.models import Project, ResponsibleContent
 
 from .sanitising import make_excerpt, plain_text
 
@@ -81,7 +81,7 @@ class NewsClipQuerySet(models.QuerySet):
         )
 
 
-class NewsClip(TimestampedModel):
+class NewsClip(ResponsibleContent, TimestampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SCHEDULED = "scheduled", "Scheduled"
@@ -310,6 +310,16 @@ class Attachment(ControlCharacterFreeMixin, models.Model):
     pending = models.BooleanField(
         default=False, editable=False, help_text="Added by a draft of a live clip; not public until it is published."
     )
+    pdf_version = models.FileField(
+        "also as PDF",
+        upload_to=attachment_upload_to,
+        storage=protected_storage,
+        max_length=200,
+        blank=True,
+        help_text="Optional: the same document as a PDF, for readers who cannot open HWP or Office files.",
+    )
+    pdf_size = models.PositiveBigIntegerField(default=0, editable=False)
+    pdf_sha256 = models.CharField("SHA-256 of the PDF", max_length=64, blank=True, editable=False)
     updated = models.DateTimeField(auto_now=True)
 
     objects = ClipFileQuerySet.as_manager()
@@ -324,9 +334,25 @@ class Attachment(ControlCharacterFreeMixin, models.Model):
     def get_absolute_url(self):
         return reverse("news:attachment", kwargs={"slug": self.clip.slug, "pk": self.pk})
 
+    def get_pdf_url(self):
+        return reverse("news:attachment_pdf", kwargs={"slug": self.clip.slug, "pk": self.pk})
+
     @property
     def display_title(self):
         return self.title or self.original_name
+
+    @property
+    def pdf_name(self):
+        """The PDF version's download name: the original's, ending in .pdf."""
+        return str(PurePosixPath(self.original_name or "document").with_suffix(".pdf"))
+
+    def set_checked_pdf(self, content):
+        """Attach a PDF version that passed `uploads.check_attachment` as a PDF."""
+        content.seek(0)
+        self.pdf_sha256 = hashlib.file_digest(content, "sha256").hexdigest()
+        content.seek(0)
+        self.pdf_version = content
+        self.pdf_size = content.size
 
     @property
     def type_label(self):

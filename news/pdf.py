@@ -77,6 +77,8 @@ def pdf_cache_key(clip, photo_files, attachments, fonts):
         settings.SITE_URL,
         clip.pk,
         clip.updated.isoformat(),
+        # The department is edited on its own row; its name shows in the PDF.
+        clip.department.name if clip.department else "",
         *[
             (p.pk, p.updated.isoformat(), p.image.name, p.caption, p.alt_text, _version(path))
             for p, path in photo_files

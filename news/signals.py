@@ -26,12 +26,12 @@ def _previous_name(sender, instance, field):
 def remove_replaced_file(sender, instance, raw, **kwargs):
     if raw:
         return
-    field = "image" if sender is ClipImage else "file"
-    old = _previous_name(sender, instance, field)
-    current = getattr(instance, field)
-    if old and old != current.name:
-        for name in [old, *(rendition_names(old) if sender is ClipImage else [])]:
-            delete_file_after_commit(current.storage, name)
+    for field in ["image"] if sender is ClipImage else ["file", "pdf_version"]:
+        old = _previous_name(sender, instance, field)
+        current = getattr(instance, field)
+        if old and old != current.name:
+            for name in [old, *(rendition_names(old) if sender is ClipImage else [])]:
+                delete_file_after_commit(current.storage, name)
 
 
 @receiver(post_delete, sender=ClipImage)
@@ -43,6 +43,8 @@ def remove_photo_files(sender, instance, **kwargs):
 @receiver(post_delete, sender=Attachment)
 def remove_attachment_file(sender, instance, **kwargs):
     delete_file_after_commit(instance.file.storage, instance.file.name)
+    if instance.pdf_version:
+        delete_file_after_commit(instance.pdf_version.storage, instance.pdf_version.name)
 
 
 @receiver(post_delete, sender=NewsClip)

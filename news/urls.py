@@ -17,6 +17,7 @@ urlpatterns = [
     path("feed/", conditional_on(clips_state)(LatestClipsFeed()), name="feed"),
     path("<slug:slug>/", views.ClipDetailView.as_view(), name="detail"),
     path("<slug:slug>/attachments/<int:pk>/", download_views.attachment, name="attachment"),
+    path("<slug:slug>/attachments/<int:pk>/pdf/", download_views.attachment, {"as_pdf": True}, name="attachment_pdf"),
     path("<slug:slug>/attachments.zip", download_views.bundle, name="bundle"),
     path("<slug:slug>/page.pdf", download_views.page_pdf, name="pdf"),
     path("<slug:slug>/photos/<int:pk>/<str:size>/", download_views.photo, name="photo"),

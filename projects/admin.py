@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.admin_base import METADATA_FIELDSET, AuditedAdmin
 
-from .models import Milestone, Project
+from .models import Department, Milestone, Project
 
 
 class MilestoneInline(admin.TabularInline):
@@ -11,10 +11,18 @@ class MilestoneInline(admin.TabularInline):
     fields = ["position", "date", "date_precision", "title", "done"]
 
 
+@admin.register(Department)
+class DepartmentAdmin(AuditedAdmin):
+    list_display = ["name", "phone", "email", "page_url"]
+    search_fields = ["name", "email"]
+    fieldsets = [(None, {"fields": ["name", "phone", "email", "page_url"]}), METADATA_FIELDSET]
+
+
 @admin.register(Project)
 class ProjectAdmin(AuditedAdmin):
     list_display = ["name", "status", "start_display", "target_display", "budget_display", "featured", "updated"]
-    list_filter = ["status", "featured", "objectives"]
+    list_filter = ["status", "featured", "department", "objectives"]
+    autocomplete_fields = ["department"]
     list_editable = ["featured"]
     search_fields = ["name", "summary", "location", "lead_organisation"]
     prepopulated_fields = {"slug": ["name"]}
@@ -32,7 +40,7 @@ class ProjectAdmin(AuditedAdmin):
                 ]
             },
         ),
-        ("Where and who", {"fields": ["location", "lead_organisation"]}),
+        ("Where and who", {"fields": ["location", "lead_organisation", "department", "contact_title"]}),
         METADATA_FIELDSET,
     ]
 

@@ -7,6 +7,6 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from core.page_cache import invalidate_on_change
 
-        from .models import Milestone, Project
+        from .models import Department, Milestone, Project
 
-        invalidate_on_change(Project, Milestone)
+        invalidate_on_change(Department, Project, Milestone)

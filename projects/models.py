@@ -17,12 +17,59 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", "Year"
 
 
+class Department(TimestampedModel):
+    """The city office responsible for a page: readers see who answers for it and how to reach them."""
+
+    name = models.CharField(
+        max_length=200, unique=True, error_messages={"unique": "A department with this name exists."}
+    )
+    phone = models.CharField(max_length=40, blank=True, help_text="As dialled from abroad, e.g. +82-62-613-0000.")
+    email = models.EmailField(blank=True)
+    page_url = models.URLField("page", blank=True, help_text="The department's own page on the city's website.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ResponsibleContent(models.Model):
+    """Who is responsible for a page, and when it last changed for readers."""
+
+    # PROTECT: deleting a department must not leave pages silently without one; the
+    # admin lists the pages to move first. Nullable so older rows migrate unchanged.
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The office readers should contact about this page.",
+    )
+    contact_title = models.CharField(
+        "contact",
+        max_length=100,
+        blank=True,
+        help_text='A role, e.g. "Press officer" — never a person\'s login.',
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def last_updated(self):
+        """The last change readers can see. Counters are written with UPDATE ... F(), which
+        leaves `updated` alone; when publishing gets a time of its own, switch it here."""
+        return self.updated
+
+
 class ProjectQuerySet(models.QuerySet):
     def featured(self):
         return self.filter(featured=True)
 
 
-class Project(TimestampedModel):
+class Project(ResponsibleContent, TimestampedModel):
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
         UNDER_WAY = "under_way", "Under way"

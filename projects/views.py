@@ -36,7 +36,9 @@ class ProjectDetailView(DetailView):
     context_object_name = "project"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(Project.objects.prefetch_related("milestones"), slug=self.kwargs["slug"])
+        return get_object_or_404(
+            Project.objects.select_related("department").prefetch_related("milestones"), slug=self.kwargs["slug"]
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,6 +1,174 @@
-// Progressive enhancement only: the page works without it.
-document.addEventListener("DOMContentLoaded", function () {
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.addEventListener("click", function () { window.print(); });
+// Progressive enhancement only: every feature below also works, more plainly, without it.
+(function () {
+  "use strict";
+
+  // The address the reader used, for the printed page (the server only knows the canonical one).
+  function showAddressForPrint() {
+    document.querySelectorAll("[data-page-address]").forEach(function (el) {
+      el.textContent = window.location.href.split("#")[0];
+    });
+  }
+
+  // Paper cannot open a "Show all": print what it holds.
+  function openForPrint() {
+    document.querySelectorAll("details.related-more").forEach(function (el) { el.open = true; });
+  }
+
+  function loadEveryImage() {
+    var images = Array.prototype.slice.call(document.images);
+    images.forEach(function (img) { img.loading = "eager"; });
+    return Promise.all(images.map(function (img) {
+      return img.decode ? img.decode().catch(function () {}) : Promise.resolve();
+    }));
+  }
+
+  function setUpPrint() {
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        button.disabled = true;
+        showAddressForPrint();
+        openForPrint();
+        // Lazy photos below the fold are blank on paper unless they have loaded first.
+        loadEveryImage().then(function () {
+          button.disabled = false;
+          window.print();
+        });
+      });
+    });
+    // Ctrl+P cannot wait for photos, but can at least start them and fix the address.
+    window.addEventListener("beforeprint", function () {
+      showAddressForPrint();
+      openForPrint();
+      document.querySelectorAll("img[loading=lazy]").forEach(function (img) { img.loading = "eager"; });
+    });
+  }
+
+  function setUpMenu() {
+    var button = document.querySelector(".menu-button");
+    var link = document.querySelector(".menu-link");
+    var menu = document.getElementById("site-menu");
+    if (!button || !menu) { return; }
+    button.hidden = false;
+    if (link) { link.hidden = true; }
+    document.documentElement.classList.add("js-menu");
+    function setOpen(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("is-open", open);
+    }
+    button.addEventListener("click", function () {
+      setOpen(button.getAttribute("aria-expanded") !== "true");
+    });
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.classList.contains("is-open")) {
+        setOpen(false);
+        button.focus();
+      }
+    });
+    var close = menu.querySelector(".menu-close");
+    if (close) {
+      close.addEventListener("click", function (event) {
+        event.preventDefault();
+        setOpen(false);
+        button.focus();
+      });
+    }
+  }
+
+  function setUpFilters() {
+    // Closed on phones so results come first; open where there is room.
+    if (window.matchMedia("(min-width: 48em)").matches) {
+      document.querySelectorAll("[data-filter-panel]").forEach(function (panel) { panel.open = true; });
+    }
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    return new Promise(function (resolve, reject) {
+      var field = document.createElement("textarea");
+      field.value = text;
+      field.setAttribute("readonly", "");
+      field.className = "visually-hidden";
+      document.body.appendChild(field);
+      field.select();
+      var ok = document.execCommand("copy");
+      document.body.removeChild(field);
+      if (ok) { resolve(); } else { reject(new Error("copy failed")); }
+    });
+  }
+
+  function setUpCopyLink() {
+    document.querySelectorAll("[data-copy-link]").forEach(function (button) {
+      var status = button.parentNode.querySelector("[data-copy-status]");
+      var label = button.textContent;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        copyText(button.getAttribute("data-copy-link")).then(function () {
+          button.textContent = "Copied";
+          button.classList.add("is-done");
+          if (status) { status.textContent = "Link copied to the clipboard."; }
+          window.setTimeout(function () {
+            button.textContent = label;
+            button.classList.remove("is-done");
+          }, 4000);
+        }, function () {
+          if (status) { status.textContent = "Could not copy. The address is " + button.getAttribute("data-copy-link"); }
+        });
+      });
+    });
+  }
+
+  function setUpFeedback() {
+    document.querySelectorAll("[data-feedback]").forEach(function (section) {
+      var status = section.querySelector("[data-feedback-status]");
+      var ask = section.querySelector(".feedback-ask");
+      var more = section.querySelector(".feedback-more");
+      var thanks = section.querySelector(".feedback-thanks");
+      if (window.location.hash === "#feedback-thanks" || window.location.hash === "#feedback-more") { return; }
+      // The thanks is said once, in the live status; the :target messages are for pages without JS.
+      function show(element) {
+        [ask, more, thanks].forEach(function (el) { if (el) { el.classList.remove("is-shown"); } });
+        section.classList.add("is-answered");
+        if (element) { element.classList.add("is-shown"); }
+      }
+      section.querySelectorAll("form").forEach(function (form) {
+        form.addEventListener("submit", function (event) {
+          event.preventDefault();
+          var data = new FormData(form);
+          if (event.submitter && event.submitter.name) { data.append(event.submitter.name, event.submitter.value); }
+          fetch(form.action, {
+            method: "POST", body: data, credentials: "same-origin",
+            headers: { "Accept": "application/json" }
+          }).then(function (response) {
+            return response.json().catch(function () { return {}; }).then(function (body) {
+              if (!response.ok) {
+                status.textContent = body.error || "Sorry, your answer could not be sent. Please try again later.";
+                return;
+              }
+              if (body.ask_more) {
+                show(more);
+                status.textContent = "";
+                more.querySelector("textarea").focus();
+              } else {
+                show(null);
+                status.textContent = "Thank you for your feedback.";
+              }
+            });
+          }, function () {
+            status.textContent = "Sorry, your answer could not be sent. Please try again later.";
+          });
+        });
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setUpPrint();
+    setUpMenu();
+    setUpFilters();
+    setUpCopyLink();
+    setUpFeedback();
   });
-});
+})();

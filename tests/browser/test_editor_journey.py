@@ -139,6 +139,7 @@ def test_editor_drafts_publishes_edits_and_unpublishes_a_clip(site, editor_page,
     assert anonymous.locator(".home-latest").get_by_role("link", name=TITLE).count() == 1
     anonymous.goto(f"{site}/news/")
     assert anonymous.locator(".clip-list").get_by_role("link", name=TITLE).count() == 1
+    anonymous.goto(site + "/")  # the news list has its own search box instead of the site's
     anonymous.fill("#site-search", "lantern")
     anonymous.press("#site-search", "Enter")
     anonymous.wait_for_url(re.compile(r"/search/\?q=lantern"))

@@ -19,11 +19,12 @@ FOCUS_STATE = """() => {
     };
 }"""
 
-# Every link, button and form field a reader could use: rendered (not inside display:none),
-# whether or not it is on screen right now.
+# Every link, button and form field a reader could use: rendered (not inside display:none or a
+# closed <details>, such as the related block's "Show all"), whether or not it is on screen right now.
 TAG_TARGETS = """() => {
     const targets = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea')]
-        .filter(el => !el.disabled && el.getClientRects().length > 0);
+        .filter(el => !el.disabled && el.getClientRects().length > 0)
+        .filter(el => !el.closest('details:not([open]) > :not(summary)'));
     targets.forEach((el, i) => { el.dataset.tabId = String(i); });
     return targets.map(el => (el.innerText || el.value || el.getAttribute('aria-label') || el.tagName).trim());
 }"""

@@ -20,10 +20,22 @@ PAGES = {
     "projects": ("/projects/", 200),
     "project": ("/projects/second-subway-line/", 200),
     "search": ("/search/?q=subway", 200),
+    "accessibility": ("/accessibility/", 200),
+    "feedback-form": ("/feedback/?page=/news/", 200),
+    "accessible-version-form": ("/feedback/?attachment=1", 200),
     "not-found": ("/no-such-page/", 404),
 }
 # Hidden when printing: they are no use on paper.
-SCREEN_ONLY = [".main-nav", ".header-search", ".site-footer", ".skip-link"]
+SCREEN_ONLY = [
+    ".identity-bar",
+    ".main-nav",
+    ".header-search",
+    ".site-footer",
+    ".skip-link",
+    ".feedback",
+    ".share",
+    ".back-to-top",
+]
 
 
 def horizontal_overflow(page):

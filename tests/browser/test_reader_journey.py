@@ -65,7 +65,8 @@ def test_reader_goes_from_home_through_news_to_a_clip_and_its_project(site, page
     page.wait_for_url(re.compile(r"q=record"))
     assert page.locator(".clip-card-title").all_inner_texts() == [LATER_TITLE]
 
-    # Then the site-wide search in the header, and on to the clip.
+    # Then the site-wide search in the header (of a page without a search box of its own), and on to the clip.
+    page.goto(f"{site}/policies/")
     page.fill("#site-search", "innovation")
     page.press("#site-search", "Enter")
     page.wait_for_url(re.compile(r"/search/\?q=innovation"))
@@ -95,7 +96,8 @@ def test_reader_goes_from_home_through_news_to_a_clip_and_its_project(site, page
     page.locator(".prev-next a[rel=next]").click()
     expect_heading(page, SEED_TITLE)
 
-    # A related project, and its clips.
+    # A related project (behind "Show all": the block shows the five most connected first), and its clips.
+    page.locator(".related-more summary").click()
     page.locator(".related").get_by_role("link", name=SUBWAY).click()
     page.wait_for_url(f"{site}/projects/second-subway-line/")
     expect_heading(page, SUBWAY)

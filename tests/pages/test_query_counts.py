@@ -59,7 +59,7 @@ def test_clip_detail_queries_constant_from_1_to_20_photos_and_attachments(
         clip.projects.add(make_project())
     twenty = count_queries(client, clip.get_absolute_url())
     assert one == twenty
-    assert one <= 9
+    assert one <= 10  # the achievements shown on the clip are one query of their own
 
 
 def test_project_detail_constant_in_milestones_and_clips(client, seeded, make_clip):
