@@ -279,9 +279,10 @@ class WorkflowAdminMixin:
                     continue
                 if formset.can_delete and formset._should_delete_form(row_form):
                     continue
-                file_field = "image" if formset.model is ClipImage else "file"
-                if row_form.instance.pk is None or file_field in row_form.changed_data:
-                    # A replaced file becomes a new pending row: the live one keeps its file until publication.
+                file_fields = {"image"} if formset.model is ClipImage else {"file", "pdf_version"}
+                if row_form.instance.pk is None or file_fields & set(row_form.changed_data):
+                    # A replaced file (or a new PDF version) becomes a new pending row: the live one keeps
+                    # its files until publication, and a file both rows share outlives the live row.
                     # A new row goes through the formset, which places it after the others
                     # (django-admin-sortable2); a replaced file keeps its row's place.
                     is_new = row_form.instance.pk is None and hasattr(formset, "save_new")

@@ -4,6 +4,7 @@ The search index follows clips and attachments, in the same transaction."""
 from functools import partial
 
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -40,11 +41,16 @@ def remove_photo_files(sender, instance, **kwargs):
         delete_file_after_commit(instance.image.storage, name)
 
 
+def _still_used(name):
+    """A draft's copy of an attachment row (news.workflow) may share the live row's file."""
+    return Attachment.objects.filter(Q(file=name) | Q(pdf_version=name)).exists()
+
+
 @receiver(post_delete, sender=Attachment)
 def remove_attachment_file(sender, instance, **kwargs):
-    delete_file_after_commit(instance.file.storage, instance.file.name)
-    if instance.pdf_version:
-        delete_file_after_commit(instance.pdf_version.storage, instance.pdf_version.name)
+    for stored in (instance.file, instance.pdf_version):
+        if stored:
+            delete_file_after_commit(stored.storage, stored.name, unless=_still_used)
 
 
 @receiver(post_delete, sender=NewsClip)

@@ -308,11 +308,14 @@ def files_follow_transaction():
         _files_written.reset(token)
 
 
-def delete_file_after_commit(storage, name):
+def delete_file_after_commit(storage, name, unless=None):
+    """Delete `name` once the transaction commits, unless `unless(name)` says then that it is still in use."""
     if not name:
         return
 
     def delete():
+        if unless is not None and unless(name):
+            return
         try:
             storage.delete(name)
         except OSError:

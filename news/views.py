@@ -70,7 +70,9 @@ class ClipDetailView(DetailView):
         )
         return context
 
+
 RELATED_SHOWN = 5
+
 
 def clip_page_context(clip, *, photos, attachments, projects, objectives, achievements, is_preview):
     """What the clip page shows; also used by the admin's previews of drafts and unsaved forms,
@@ -96,6 +98,7 @@ def clip_page_context(clip, *, photos, attachments, projects, objectives, achiev
         "breadcrumbs": [(reverse("news:list"), "News clips"), (None, clip.title)],
         "json_ld": news_article_json_ld(clip, photos),
     }
+
 
 def related_items(projects, objectives, achievements):
     """The clip's projects and objectives, most connected first: an item scores one for each

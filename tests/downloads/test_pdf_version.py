@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from news import workflow
 from news.models import Attachment
 from tests.conftest import clip_form_data, image_bytes, pdf_bytes, upload
 from tests.security.samples import hwp_bytes
@@ -20,11 +21,14 @@ def change_url(clip):
     return reverse("admin:news_newsclip_change", args=[clip.pk])
 
 
-def attachment_form(clip, attachment, **fields):
+def attachment_form(clip, attachment, step="publish", **fields):
+    """The live clip's change form with a PDF version added; publishing it applies the draft."""
     data = clip_form_data(
         title=clip.title,
         slug=clip.slug,
         attachments=[{"id": str(attachment.pk), "clip": str(clip.pk), "title": attachment.title, **fields}],
+        lock_token=str(workflow.lock_token(clip)),
+        _workflow=step,
     )
     data["attachments-INITIAL_FORMS"] = "1"
     return data
@@ -40,7 +44,8 @@ def test_a_pdf_version_is_added_in_the_admin_shown_and_downloaded(admin_client, 
     clip = hwp.clip
     response = admin_client.post(change_url(clip), attachment_form(clip, hwp, pdf_version=upload("a.pdf", pdf_bytes())))
     assert response.status_code == 302, response.content.decode()[:2000]
-    hwp.refresh_from_db()
+    hwp = Attachment.objects.get(clip=clip)  # the draft's copy of the row, now live
+    assert hwp.original_name == "민선7기_1주년_성과.hwp" and hwp.file.storage.exists(hwp.file.name)
     assert hwp.pdf_version and hwp.pdf_size > 0 and len(hwp.pdf_sha256) == 64
     html = client.get(clip.get_absolute_url()).content.decode()
     assert "Also as PDF" in html and hwp.get_pdf_url() in html
@@ -51,6 +56,18 @@ def test_a_pdf_version_is_added_in_the_admin_shown_and_downloaded(admin_client, 
     assert body(download).startswith(b"%PDF")
     hwp.refresh_from_db()
     assert hwp.download_count == 1
+
+
+def test_a_pdf_version_added_in_a_draft_is_not_public_until_published(admin_client, client, hwp):
+    clip = hwp.clip
+    response = admin_client.post(
+        change_url(clip), attachment_form(clip, hwp, step="save", pdf_version=upload("a.pdf", pdf_bytes()))
+    )
+    assert response.status_code == 302
+    assert "Also as PDF" not in client.get(clip.get_absolute_url()).content.decode()
+    live = Attachment.objects.get(clip=clip, pending=False)
+    assert live.pk == hwp.pk and not live.pdf_version
+    assert client.get(live.get_absolute_url()).status_code == 200  # the live file is still served
 
 
 @pytest.mark.parametrize(
