@@ -49,7 +49,6 @@ def new_arrangement(site, tmp_path):
         "REDIS_URL": site.env["REDIS_URL"].rsplit("/", 1)[0] + "/6",
         "PROTECTED_MEDIA_ROOT": str(tmp_path / "protected"),
         "PDF_CACHE_ROOT": str(tmp_path / "pdf-cache"),
-        "MEDIA_ROOT": str(tmp_path / "media"),
     }
     env_file = tmp_path / "env"
     env_file.write_text("".join(f"{key}={value}\n" for key, value in env.items()))
