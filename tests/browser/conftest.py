@@ -17,7 +17,7 @@ from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from .helpers import CHROMIUM, CHROMIUM_ARGS, DESKTOP  # noqa: E402
+from .helpers import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PASSWORD, login_to_admin  # noqa: E402
 
 
 # One browser for the whole browser suite. Package scope, not session: while Playwright runs, the
@@ -70,3 +70,12 @@ def new_context(chromium):
 def page(new_context):
     """An anonymous visitor's page at desktop size."""
     return new_context().new_page()
+
+
+@pytest.fixture
+def editor_page(site, new_context, django_user_model):
+    """A page logged in to the admin as a superuser, on the live site with the seed content."""
+    django_user_model.objects.create_superuser("editor", "editor@example.org", PASSWORD)
+    page = new_context().new_page()
+    login_to_admin(page, site, "editor", PASSWORD)
+    return page

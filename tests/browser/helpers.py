@@ -69,3 +69,7 @@ def paste_html(page, field, html):
         }""",
         html,
     )
+
+
+# The password of the admin account the editor fixtures log in with.
+PASSWORD = "lantern-festival-2019!"

@@ -9,22 +9,13 @@ from playwright.sync_api import expect
 from news.models import Attachment, ClipImage, NewsClip
 from tests.conftest import image_bytes, pdf_bytes
 
-from .helpers import assert_no_axe_violations, login_to_admin, paste_html, save_screenshot
+from .helpers import assert_no_axe_violations, paste_html, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "lantern-festival-2019!"
 TITLE = "Lantern festival lights up the Gwangju stream"
 SLUG = "lantern-festival-gwangju-stream"
 KOREAN_PDF = "민선7기_1주년_성과.pdf"
-
-
-@pytest.fixture
-def editor_page(site, new_context, django_user_model):
-    django_user_model.objects.create_superuser("editor", "editor@example.org", PASSWORD)
-    page = new_context().new_page()
-    login_to_admin(page, site, "editor", PASSWORD)
-    return page
 
 
 def write(path, data):

@@ -10,18 +10,10 @@ from playwright.sync_api import expect
 from news.models import NewsClip
 from tests.conftest import image_bytes, pdf_bytes
 
-from .helpers import login_to_admin, paste_html, save_screenshot
-from .test_editor_journey import KOREAN_PDF, PASSWORD, add_attachment, add_photo, click_step, fill_clip_fields
+from .helpers import paste_html, save_screenshot
+from .test_editor_journey import KOREAN_PDF, add_attachment, add_photo, click_step, fill_clip_fields
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def editor_page(site, new_context, django_user_model):
-    django_user_model.objects.create_superuser("editor", "editor@example.org", PASSWORD)
-    page = new_context().new_page()
-    login_to_admin(page, site, "editor", PASSWORD)
-    return page
 
 
 # What Word puts on the clipboard: conditional comments, mso- styles, o:p elements, class soup.

@@ -21,7 +21,8 @@ SEED_TEXT = Path(__file__).resolve().parents[2] / "fixtures/source/news-clip-201
 def snapshot():
     rows = {}
     for model in apps.get_models():
-        if model._meta.app_label in {"news", "policies", "projects"}:
+        # Unmanaged models are views of other rows (SQLite's search table), not content.
+        if model._meta.app_label in {"news", "policies", "projects"} and model._meta.managed:
             rows[model._meta.label] = list(model.objects.order_by("pk").values())
     return rows
 
