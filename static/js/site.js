@@ -14,12 +14,27 @@
     document.querySelectorAll("details.related-more").forEach(function (el) { el.open = true; });
   }
 
+  // Resolves when every image has loaded or failed (printing then goes on without it), or after
+  // ten seconds. It polls rather than listening once: a lazy image that has not started may report
+  // itself complete, and Chromium may restart its load when it becomes eager.
   function loadEveryImage() {
     var images = Array.prototype.slice.call(document.images);
-    images.forEach(function (img) { img.loading = "eager"; });
-    return Promise.all(images.map(function (img) {
-      return img.decode ? img.decode().catch(function () {}) : Promise.resolve();
-    }));
+    var failed = [];
+    images.forEach(function (img) {
+      img.addEventListener("error", function () { failed.push(img); });
+      img.loading = "eager";
+    });
+    function done(img) {
+      return img.complete && (img.naturalWidth > 0 || failed.indexOf(img) !== -1);
+    }
+    return new Promise(function (resolve) {
+      var waited = 0;
+      (function check() {
+        if (images.every(done) || waited >= 10000) { resolve(); return; }
+        waited += 100;
+        setTimeout(check, 100);
+      })();
+    });
   }
 
   function setUpPrint() {

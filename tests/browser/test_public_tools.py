@@ -84,7 +84,8 @@ def test_print_loads_every_photo_and_prints_the_readers_address(site, page):
     assert page.locator("img[loading=lazy]").count() >= 1
     page.click("[data-print]")
     page.wait_for_function("() => window.__printed === true")
-    assert page.evaluate("[...document.images].every(img => img.complete && img.naturalWidth > 0)")
+    images = page.evaluate("[...document.images].map(img => [img.src, img.complete, img.naturalWidth])")
+    assert all(complete and width > 0 for _, complete, width in images), images
     page.emulate_media(media="print")
     assert page.locator(".print-masthead").is_visible()
     assert "Gwangju Metropolitan City" in page.locator(".print-masthead").text_content()
@@ -123,3 +124,4 @@ def test_no_request_leaves_the_site(site, page, path):
     page.goto(site + path)
     page.wait_for_load_state("networkidle")
     assert requested and all(url.startswith(site) or url.startswith("data:") for url in requested), requested
+
