@@ -124,4 +124,3 @@ def test_no_request_leaves_the_site(site, page, path):
     page.goto(site + path)
     page.wait_for_load_state("networkidle")
     assert requested and all(url.startswith(site) or url.startswith("data:") for url in requested), requested
-
