@@ -119,8 +119,18 @@ render_nginx() {
 }
 
 prepare_database() {
-  if [ -z "$(psql -h "$HOST" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$PROD_DB'" postgres)" ]; then
+  local exists
+  exists="$(psql -h "$HOST" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$PROD_DB'" postgres)"
+  if [ -n "$exists" ] && [ ! -f "$PROD_DIR/database-created" ]; then
+    # Made by another checkout's arrangement (a fresh clone, CI): its rows point at files and an
+    # admin password this folder does not have. This test database is ours to remake.
+    echo "Database $PROD_DB belongs to another checkout's arrangement: making it anew."
+    psql -h "$HOST" -U postgres -q -c "DROP DATABASE $PROD_DB WITH (FORCE)" postgres
+    exists=""
+  fi
+  if [ -z "$exists" ]; then
     psql -h "$HOST" -U postgres -q -c "CREATE DATABASE $PROD_DB" postgres
+    touch "$PROD_DIR/database-created"
   fi
   # A dedicated Redis database: last run's cached pages belong to last run's content.
   redis-cli -h "$HOST" -p 6379 -n "$PROD_REDIS_DB" flushdb >/dev/null

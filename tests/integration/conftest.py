@@ -138,6 +138,13 @@ def zip_of(name, data):
     return buffer.getvalue()
 
 
+def lock_token(session, base, clip_id):
+    """The change form's optimistic-lock token: a save must show it has seen the latest revision."""
+    form = session.get(f"{base}/admin/news/newsclip/{clip_id}/change/", timeout=30).text
+    found = re.search(r'name="lock_token" value="([^"]*)"', form)
+    return found[1] if found else ""
+
+
 @dataclass
 class PublishedClip:
     slug: str
@@ -148,7 +155,8 @@ def publish_clip(site, session, base, files, **fields):
     """Create a published clip with attachments through the admin at `base`."""
     # The database outlives test runs: a fresh slug each time.
     fields.setdefault("slug", f"integration-{uuid.uuid4().hex[:12]}")
-    data = clip_form_data(attachments=[{"title": name} for name, _ in files], **fields)
+    # "Publish now": the admin's plain Save keeps a new clip as a draft (news.workflow).
+    data = clip_form_data(attachments=[{"title": name} for name, _ in files], _workflow="publish", **fields)
     uploads = {f"attachments-{index}-file": (name, content) for index, (name, content) in enumerate(files)}
     response = admin_post(session, base, "/admin/news/newsclip/add/", data, files=uploads)
     assert response.status_code == 302, re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.text, re.S)

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from tests.conftest import clip_form_data, pdf_bytes
 
-from .conftest import admin_post, login, publish_clip, sha256
+from .conftest import admin_post, lock_token, login, publish_clip, sha256
 
 pytestmark = pytest.mark.integration
 
@@ -40,7 +40,12 @@ def test_a_page_edited_on_a_is_never_stale_on_b(site, admin_a):
         admin_a,
         site.url_a,
         f"/admin/news/newsclip/{clip_id}/change/",
-        clip_form_data(slug=clip.slug, title="After the edit"),
+        clip_form_data(
+            slug=clip.slug,
+            title="After the edit",
+            lock_token=lock_token(admin_a, site.url_a, clip_id),
+            _workflow="publish",  # the clip is live: an edit is a draft until published
+        ),
     )
     assert edit.status_code == 302
 
