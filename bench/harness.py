@@ -27,9 +27,13 @@ def free_port():
 
 
 class BenchSite:
-    def __init__(self, workers=2, database_url=None, redis_url=None):
+    def __init__(self, workers=2, database_url=None, redis_url=None, folder=None):
+        """`folder`: keep the site (database, files) there and reuse it next time, rather
+        than a temporary folder deleted at the end."""
         self.workers = workers
-        self.tmp = Path(tempfile.mkdtemp(prefix="gwangju-bench-"))
+        self.keep = folder is not None
+        self.tmp = Path(folder).resolve() if folder else Path(tempfile.mkdtemp(prefix="gwangju-bench-"))
+        self.tmp.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.process = None
         self.env = {
@@ -59,7 +63,14 @@ class BenchSite:
 
     def __exit__(self, *exc):
         self.stop()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        if not self.keep:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def seeded(self):
+        return (self.tmp / "seeded").exists()
+
+    def mark_seeded(self):
+        (self.tmp / "seeded").touch()
 
     def manage(self, *args):
         subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=self.env, check=True)

@@ -17,6 +17,10 @@ If-None-Match with 304.
 
 Live values (view and download counts) are not cached: a page is stored with
 holes, and `fill` puts the current values in on every request.
+
+PageCacheMiddleware serves cached pages before sessions, CSRF, authentication and the
+view run: a view marked with `cached_page` offers its rendered page (`offer`), the
+middleware stores it with its headers, and answers the next anonymous reader itself.
 """
 
 import functools
@@ -26,9 +30,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
 
 GENERATION_KEY = "pages:generation"
@@ -84,49 +89,142 @@ def page_key(name, request=None, params=(), args=()):
     return f"page:{generation()}:{name}:{digest}"
 
 
-def serve_page(request, key, render, fill=None):
-    """Answer with the page cached under `key`, rendering and caching it on a miss.
+def offer(response, fill=None, meta=None, expires=None):
+    """Offer the page a view rendered to the page cache (PageCacheMiddleware stores it if the
+    request and response allow), then fill its holes for this request.
 
-    `render()` returns an HttpResponse (a TemplateResponse is rendered here); only a
-    complete 200 is cached. `fill(html)` puts live values into the holes, for cached
-    and fresh pages alike. With `key=None`, or for a reader who may not share the
-    cache, the page is rendered for this request only.
+    `fill(html)` puts live values (counts) into the holes; the cache keeps the page with
+    holes and the cached page's `hit` hook fills them again on every hit. `meta` is what
+    that hook needs (say, the clip's id). `expires` (a datetime) is when the page must
+    stop being served, such as a clip's expiry: the entry never outlives it.
     """
-    cacheable = key is not None and may_use_cache(request)
-    content = cache.get(key) if cacheable else None
-    if content is not None:
-        response = HttpResponse(content)
-    else:
-        response = render()
-        if callable(getattr(response, "render", None)):
-            response = response.render()
-        if cacheable and response.status_code == 200 and not response.streaming:
-            content = response.content
-            cache.set(key, content, settings.PAGE_CACHE_SECONDS)
-    if content is not None:
-        # Weak: the page is the same but for its live counters, which a reader's copy may lag.
-        etag = f'W/"{hashlib.sha256(content).hexdigest()[:32]}"'
-        response["ETag"] = etag
-        not_modified = get_conditional_response(request, etag=etag, response=response)
-        if not_modified is not response:
-            return not_modified
-    if fill is not None and not response.streaming:
-        response.content = fill(response.content.decode()).encode()
+    if callable(getattr(response, "render", None)):
+        response = response.render()
+    if response.status_code == 200 and not response.streaming:
+        response.page_cache_entry = {"content": response.content, "meta": meta, "expires": expires}
+        if fill is not None:
+            response.content = fill(response.content.decode()).encode()
     return response
 
 
-def cached_page(name, params=()):
-    """Decorator for views whose whole page is the same for every anonymous reader,
-    given its URL arguments and the query parameters in `params`."""
+class CachedPage:
+    """What PageCacheMiddleware needs to know of a view: its name, the query parameters it
+    reads, and `hit(request, meta)`, run on every cache hit, returning a `fill` for the holes."""
+
+    def __init__(self, name, params=(), hit=None):
+        self.name, self.params, self.hit = name, tuple(params), hit
+
+    def key(self, request, match):
+        return page_key(self.name, request, self.params, args=[*match.args, *sorted(match.kwargs.items())])
+
+
+def cached_page(name, params=(), hit=None):
+    """Mark a view whose page is the same for every anonymous reader, given its URL arguments
+    and the query parameters in `params`: PageCacheMiddleware serves it from the cache.
+
+    A view that renders holes, or whose page must not outlive a moment, hands its response
+    to `offer()` itself; any other 200 answer is offered as it is."""
+    spec = CachedPage(name, params, hit)
 
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            key = None
-            if may_use_cache(request):
-                key = page_key(name, request, params, args=[*args, *sorted(kwargs.items())])
-            return serve_page(request, key, lambda: view(request, *args, **kwargs))
+            response = view(request, *args, **kwargs)
+            if getattr(response, "page_cache_entry", None) is None:
+                response = offer(response)
+            return response
 
+        wrapper.page_cache = spec
         return wrapper
 
     return decorate
+
+
+# Not kept with a cached page: computed again per response, or never shared.
+_UNCACHED_HEADERS = {"content-length", "etag", "date", "set-cookie", "expires"}
+
+
+class PageCacheMiddleware:
+    """Serve anonymous readers' pages from the cache before the rest of the stack runs.
+
+    Placed right after the response-wide headers (security headers, compression): a hit
+    costs a URL resolve, two cache reads and the page's `hit` hook — no session, no CSRF,
+    no template, no ORM. The headers the inner middleware add (CSP, X-Frame-Options, Vary)
+    are stored with the page from the response that filled the cache, and sent again.
+
+    Stored only: an anonymous GET of a view marked with `cached_page`, answered 200 with a
+    page the view offered, setting no cookie and not marked private.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        spec = key = None
+        if may_use_cache(request):
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                match = None
+            spec = getattr(match.func, "page_cache", None) if match else None
+            if spec is not None:
+                key = spec.key(request, match)
+                response = self.cached(request, spec, cache.get(key))
+                if response is not None:
+                    return response
+        response = self.get_response(request)
+        if key is not None:
+            response = self.store(key, request, response)
+        return response
+
+    def cached(self, request, spec, entry):
+        if entry is None or (entry["expires"] is not None and entry["expires"] <= time.time()):
+            return None
+        try:
+            fill = spec.hit(request, entry["meta"]) if spec.hit else None
+        except DatabaseError:
+            return None  # the view meets the same trouble and answers it (a 503)
+        if fill is False:  # the hook found the page's object gone: render it again
+            return None
+        response = HttpResponse(entry["content"], headers=entry["headers"])
+        response["ETag"] = entry["etag"]
+        not_modified = get_conditional_response(request, etag=entry["etag"], response=response)
+        if not_modified is not response:
+            return not_modified
+        if fill is not None:
+            response.content = fill(entry["content"].decode()).encode()
+        return response
+
+    def store(self, key, request, response):
+        entry = getattr(response, "page_cache_entry", None)
+        if (
+            entry is None
+            or response.status_code != 200
+            or response.cookies
+            or "private" in response.get("Cache-Control", "")
+            or "no-store" in response.get("Cache-Control", "")
+        ):
+            return response
+        timeout = settings.PAGE_CACHE_SECONDS
+        expires = entry["expires"]
+        if expires is not None:
+            expires = expires.timestamp()
+            timeout = min(timeout, expires - time.time())
+            if timeout <= 0:
+                return response
+        content = entry["content"]
+        etag = f'W/"{hashlib.sha256(content).hexdigest()[:32]}"'
+        cache.set(
+            key,
+            {
+                "content": content,
+                # Weak: the page is the same but for its live counters, which a reader's copy may lag.
+                "etag": etag,
+                "headers": {name: value for name, value in response.items() if name.lower() not in _UNCACHED_HEADERS},
+                "meta": entry["meta"],
+                "expires": expires,
+            },
+            timeout,
+        )
+        response["ETag"] = etag
+        return get_conditional_response(request, etag=etag, response=response)

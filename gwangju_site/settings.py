@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "core.middleware.CompressTextMiddleware",
     "core.middleware.RejectNulInAdminQueryMiddleware",
     "gwangju_site.middleware.ServiceUnavailableMiddleware",
+    # Anonymous readers' cached pages are answered here, before sessions, CSRF and the view.
+    "core.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -18,6 +18,7 @@ import re
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
+from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Greatest
 
@@ -38,35 +39,65 @@ def _shared():
     return isinstance(caches["default"], RedisCache)
 
 
-def count_view(clip):
-    """Count one reader's view of `clip`; returns the count to show, this view included."""
+def count_view(clip_id):
+    """Count one reader's view of a clip; returns the count to show, this view included
+    (None if the clip is gone)."""
     if not _shared():
-        return clip.count_view()
-    key = _views_key(clip.pk)
-    cache.add(key, clip.view_count, None)
-    total = cache.incr(key)
+        # One statement, no read-modify-write: the count it returns is exact however many
+        # workers count at once.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {NewsClip._meta.db_table} SET view_count = view_count + 1 WHERE id = %s RETURNING view_count",
+                [clip_id],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
+    key = _views_key(clip_id)
+    try:
+        total = cache.incr(key)
+    except ValueError:  # not counted in the cache yet: start from the database's count
+        stored = NewsClip.objects.filter(pk=clip_id).values_list("view_count", flat=True).first()
+        if stored is None:
+            return None
+        cache.add(key, stored, None)
+        total = cache.incr(key)
     if total % FLUSH_EVERY == 0:
-        NewsClip.objects.filter(pk=clip.pk).update(view_count=Greatest(F("view_count"), total))
+        NewsClip.objects.filter(pk=clip_id).update(view_count=Greatest(F("view_count"), total))
     return total
 
 
-def current_views(clip):
-    """The count to show without counting a view (a HEAD, a staff preview)."""
+def current_views(clip_id, stored=None):
+    """The count to show without counting a view (a HEAD, a staff preview); `stored` is the
+    database's count when the caller has it."""
+    if stored is None:
+        stored = NewsClip.objects.filter(pk=clip_id).values_list("view_count", flat=True).first()
+        if stored is None:
+            return None
     if _shared():
-        return max(clip.view_count, cache.get(_views_key(clip.pk)) or 0)
-    return clip.view_count
+        return max(stored, cache.get(_views_key(clip_id)) or 0)
+    return stored
+
+
+def cached_clip_hit(request, meta):
+    """The page cache's hook for a clip page served from the cache: count the view (a GET;
+    a HEAD only reads) and return the `fill` for its counters, or False if the clip is gone."""
+    clip_id = meta["clip"]
+    view_count = count_view(clip_id) if request.method == "GET" else current_views(clip_id)
+    if view_count is None:
+        return False
+    return lambda html: fill_counters(html, view_count, clip_id)
 
 
 def downloads_hole(attachment_id):
     return f"@@downloads:{attachment_id}@@"
 
 
-def fill_counters(html, view_count, clip):
-    """Put the current counts of `clip` into a page rendered with holes (one query, only if needed)."""
+def fill_counters(html, view_count, clip_id):
+    """Put the current counts of a clip into its page rendered with holes (one query, only if needed)."""
     html = html.replace(VIEWS_HOLE, str(view_count))
     if not _DOWNLOADS_HOLE.search(html):
         return html
-    counts = dict(Attachment.objects.filter(clip=clip).values_list("id", "download_count"))
+    counts = dict(Attachment.objects.filter(clip_id=clip_id).values_list("id", "download_count"))
 
     def downloads(match):
         count = counts.get(int(match.group(1)), 0)

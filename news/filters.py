@@ -1,8 +1,8 @@
 import django_filters
-from django import forms
 from django.core.cache import cache
 
 from core.search import clean_query, parse_query
+from core.widgets import FastSelect, FastTextInput
 from policies.models import Objective
 from projects.models import Project
 
@@ -25,7 +25,7 @@ class ClipFilter(django_filters.FilterSet):
     # Applied by filter_queryset, after the other filters.
     q = django_filters.CharFilter(
         label="Search news",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search news clips"}),
+        widget=FastTextInput(attrs={"type": "search", "placeholder": "Search news clips"}),
     )
     # Any year is valid input; the dropdown offers the years that have clips.
     year = django_filters.NumberFilter(method="filter_year", label="Year", min_value=1900, max_value=2200)
@@ -34,12 +34,14 @@ class ClipFilter(django_filters.FilterSet):
         queryset=Project.objects.only("id", "name").order_by("name"),
         label="Project",
         empty_label="Any project",
+        widget=FastSelect,
     )
     objective = django_filters.ModelChoiceFilter(
         field_name="objectives",
         queryset=Objective.objects.only("id", "number", "title").order_by("number"),
         label="Key objective",
         empty_label="Any objective",
+        widget=FastSelect,
     )
 
     searched = nothing_to_search = False
@@ -51,7 +53,7 @@ class ClipFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", "Any year")] + [(str(year), str(year)) for year in publication_years()]
-        self.filters["year"].extra["widget"] = forms.Select(choices=choices)
+        self.filters["year"].extra["widget"] = FastSelect(choices=choices)
 
     def filter_queryset(self, queryset):
         # The search goes last: it ranks the newest matches among the clips the other filters keep.

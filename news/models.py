@@ -187,12 +187,6 @@ class NewsClip(ResponsibleContent, TimestampedModel):
         """Live or scheduled: the row is what the public sees or will see."""
         return self.status in self.ON_SITE_STATUSES
 
-    def count_view(self):
-        """Count one reader's view in the database, never read-modify-write, leaving
-        `updated` alone; returns the count to show."""
-        NewsClip.objects.filter(pk=self.pk).update(view_count=models.F("view_count") + 1)
-        return self.view_count + 1
-
     def is_scheduled(self):
         return self.status in self.ON_SITE_STATUSES and self.publish_at > timezone.now()
 

@@ -4,6 +4,7 @@ from core.conditional import conditional_on
 from core.page_cache import cached_page
 
 from . import download_views, views
+from .counters import cached_clip_hit
 from .feeds import LatestClipsFeed, clips_state
 
 app_name = "news"
@@ -15,7 +16,7 @@ urlpatterns = [
         name="list",
     ),
     path("feed/", conditional_on(clips_state)(LatestClipsFeed()), name="feed"),
-    path("<slug:slug>/", views.ClipDetailView.as_view(), name="detail"),
+    path("<slug:slug>/", cached_page("clip", hit=cached_clip_hit)(views.ClipDetailView.as_view()), name="detail"),
     path("<slug:slug>/attachments/<int:pk>/", download_views.attachment, name="attachment"),
     path("<slug:slug>/attachments/<int:pk>/pdf/", download_views.attachment, {"as_pdf": True}, name="attachment_pdf"),
     path("<slug:slug>/attachments.zip", download_views.bundle, name="bundle"),

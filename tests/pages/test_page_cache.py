@@ -1,9 +1,13 @@
 """Cached public pages never show stale content or counts."""
 
+import time
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from news.models import NewsClip
 
@@ -21,7 +25,8 @@ def test_cached_clip_page_still_counts_and_shows_every_view(client, seeded):
     with CaptureQueriesContext(connection) as ctx:
         page = html(client, seeded.get_absolute_url())
     assert "<dt>Views</dt><dd>34</dd>" in page
-    assert len(ctx.captured_queries) <= 3  # the clip, the counter, the download counts
+    # Served before the view runs: the counter's UPDATE and the download counts, nothing else.
+    assert len(ctx.captured_queries) == 2
     seeded.refresh_from_db()
     assert seeded.view_count == 34
 
@@ -129,3 +134,36 @@ def test_policy_and_project_pages_are_cached_and_follow_edits(client, seeded, dj
     objective.title = "An edited objective title"
     objective.save()
     assert "An edited objective title" in html(client, url)
+
+
+def test_a_cached_clip_page_is_not_served_past_the_clips_expiry(client, make_clip, monkeypatch):
+    clip = make_clip(expires_at=timezone.now() + timedelta(minutes=5))
+    assert client.get(clip.get_absolute_url()).status_code == 200
+    assert client.get(clip.get_absolute_url()).status_code == 200  # from the cache
+    later = timezone.now() + timedelta(minutes=6)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    monkeypatch.setattr(time, "time", lambda: later.timestamp())
+    assert client.get(clip.get_absolute_url()).status_code == 404
+
+
+def test_a_cached_page_keeps_the_headers_of_the_page_that_filled_it(client, seeded):
+    first = client.get(seeded.get_absolute_url())
+    again = client.get(seeded.get_absolute_url())
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Content-Type", "Permissions-Policy", "ETag"):
+        assert again[header] == first[header]
+    assert not again.cookies
+
+
+def test_a_cached_page_answers_without_the_session_or_the_view(client, seeded, django_assert_num_queries):
+    url = reverse("news:list")
+    html(client, url)
+    with django_assert_num_queries(0):
+        response = client.get(url)
+    assert not hasattr(response.wsgi_request, "session")
+    assert response.wsgi_request.resolver_match is None  # the handler never routed it to the view
+
+
+def test_a_deleted_clip_is_not_served_or_counted_from_the_cache(client, seeded):
+    html(client, seeded.get_absolute_url())
+    NewsClip.objects.filter(pk=seeded.pk).delete()
+    assert client.get(seeded.get_absolute_url()).status_code == 404
