@@ -1,6 +1,11 @@
 """Pagination for list pages: a bad page number gets the nearest real page, not an error."""
 
+import time
+
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 
 
 class DeferredJoinPaginator(Paginator):
@@ -8,7 +13,31 @@ class DeferredJoinPaginator(Paginator):
 
     `?page=5000` skips 50,000 rows: walking an index for their ids (an index-only scan
     where the ordering index holds them) is cheap; fetching and discarding 50,000 full
-    rows with their annotations is not."""
+    rows with their annotations is not.
+
+    Counting every matching row is the other cost that grows with the table. With
+    `count_key` (a page-cache key: it changes with every edit, see core.page_cache) the
+    count is kept in the cache until `valid_until()` (a timestamp, or None for no limit
+    but the page cache's), the next moment the rows change by the clock alone.
+    """
+
+    def __init__(self, *args, count_key=None, valid_until=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key, self.valid_until = count_key, valid_until
+
+    @cached_property
+    def count(self):
+        if self.count_key is None:
+            return self.object_list.count()
+        kept = cache.get(self.count_key)
+        now = time.time()
+        if kept is not None and (kept[1] is None or kept[1] > now):
+            return kept[0]
+        count, until = self.object_list.count(), self.valid_until() if self.valid_until else None
+        timeout = settings.PAGE_CACHE_SECONDS if until is None else min(settings.PAGE_CACHE_SECONDS, until - now)
+        if timeout > 0:
+            cache.set(self.count_key, (count, until), timeout)
+        return count
 
     def page(self, number):
         number = self.validate_number(number)

@@ -55,6 +55,18 @@ class NewsClipQuerySet(models.QuerySet):
             publish_at__lte=now,
         )
 
+    def next_change_by_clock(self, now=None):
+        """The next moment `published()` changes with no edit: a scheduled clip's time comes,
+        or a clip expires (None if neither is due). Two index lookups."""
+        now = now or timezone.now()
+        on_site = self.filter(status__in=NewsClip.ON_SITE_STATUSES).order_by()
+        moments = [
+            on_site.filter(publish_at__gt=now).order_by("publish_at").values_list("publish_at", flat=True).first(),
+            on_site.filter(expires_at__gt=now).order_by("expires_at").values_list("expires_at", flat=True).first(),
+        ]
+        moments = [moment for moment in moments if moment is not None]
+        return min(moments) if moments else None
+
     def cards(self):
         """Clips as list pages show them: one query for the clips, one for their photos."""
         photos = models.Prefetch(

@@ -1,11 +1,17 @@
+import time
+from collections import Counter
+
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db import connection
 from django.urls import reverse
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from core.page_cache import offer
+from core.page_cache import offer, page_key
 from core.pagination import DeferredJoinPaginator, SafePaginationMixin
+from policies.models import Achievement, Objective
 from projects.models import Project
 
 from .counters import VIEWS_HOLE, count_view, current_views, downloads_hole, fill_counters
@@ -24,8 +30,11 @@ class ClipListView(SafePaginationMixin, FilterView):
     def get_paginator(self, queryset, *args, **kwargs):
         # A search ranks at most search.MAX_CANDIDATES clips, so its pages are never deep;
         # and SQLite's ranking refers to its FTS table by name, which a subquery renames.
-        paginator = Paginator if self.filterset.searched else DeferredJoinPaginator
-        return paginator(queryset, *args, **kwargs)
+        if self.filterset.searched:
+            return Paginator(queryset, *args, **kwargs)
+        # The count of a filtered list is the same for every reader until content changes.
+        count_key = page_key("news-list-count", self.request, params=[*self.filterset.filters])
+        return DeferredJoinPaginator(queryset, *args, count_key=count_key, valid_until=published_until, **kwargs)
 
     def get_queryset(self):
         return NewsClip.objects.published().cards()
@@ -76,6 +85,18 @@ class ClipDetailView(DetailView):
         return context
 
 
+def published_until():
+    """When the published clips change next by the clock alone, as a timestamp (None: not
+    by the clock); found once per page-cache generation."""
+    key = page_key("news-published-until")
+    until = cache.get(key)
+    if until is None or 0 < until <= time.time():
+        moment = NewsClip.objects.next_change_by_clock()
+        until = moment.timestamp() if moment else 0.0
+        cache.set(key, until, settings.PAGE_CACHE_SECONDS)
+    return until or None
+
+
 RELATED_SHOWN = 5
 
 
@@ -86,14 +107,15 @@ def clip_page_context(clip, *, photos, attachments, projects, objectives, achiev
         attachment.downloads_hole = downloads_hole(attachment.pk)
     published = NewsClip.objects.published().only("slug", "title", "publish_at")
     body, contents = add_heading_anchors(clip.body)
-    related = related_items(projects, objectives, achievements)
+    achievements = list(achievements.only("number", "title", "major_rank"))
+    related = related_items(projects, objectives, [achievement.pk for achievement in achievements])
     return {
         "photos": photos,
         "attachments": attachments,
         "views_hole": VIEWS_HOLE,
         "body": body,
         "contents": contents if len(contents) >= 2 else [],
-        "achievements": list(achievements.only("number", "title", "major_rank")),
+        "achievements": achievements,
         "related_first": related[:RELATED_SHOWN],
         "related_rest": related[RELATED_SHOWN:],
         "related_count": len(related),
@@ -105,19 +127,49 @@ def clip_page_context(clip, *, photos, attachments, projects, objectives, achiev
     }
 
 
-def related_items(projects, objectives, achievements):
+def _links(projects, objectives, achievement_ids):
+    """(kind, objective or achievement id, project id) for each link among these items. One
+    statement written out: the ORM's union of two through-table queries cost more to build
+    than the clip page's other queries together."""
+    project_ids = [project.pk for project in projects]
+    parts, params = [], []
+    for kind, model, other_ids in (
+        ("objective", Objective, [objective.pk for objective in objectives]),
+        ("achievement", Achievement, list(achievement_ids)),
+    ):
+        if not other_ids:
+            continue
+        through = model.projects.through._meta
+        other = through.get_field(model._meta.model_name).column
+        project = through.get_field("project").column
+        parts.append(
+            f"SELECT %s, {other}, {project} FROM {through.db_table} "
+            f"WHERE {project} IN ({', '.join(['%s'] * len(project_ids))}) "
+            f"AND {other} IN ({', '.join(['%s'] * len(other_ids))})"
+        )
+        params += [kind, *project_ids, *other_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return cursor.fetchall()
+
+
+def related_items(projects, objectives, achievement_ids):
     """The clip's projects and objectives, most connected first: an item scores one for each
     of the clip's other links it shares (a project under one of the clip's objectives or
-    achievements, an objective holding one of the clip's projects). Two queries."""
-    scored_projects = projects.only("slug", "name", "status").annotate(
-        score=Count("objectives", filter=Q(objectives__in=objectives.values("pk")), distinct=True)
-        + Count("achievements", filter=Q(achievements__in=achievements.values("pk")), distinct=True)
-    )
-    scored_objectives = objectives.only("number", "title").annotate(
-        score=Count("projects", filter=Q(projects__in=projects.values("pk")), distinct=True)
-    )
-    items = [*scored_objectives, *scored_projects]
+    achievements, an objective holding one of the clip's projects). Three plain queries:
+    the projects, the objectives, and the links among them."""
+    projects = list(projects.only("slug", "name", "status"))
+    objectives = list(objectives.only("number", "title"))
+    scores = Counter()
+    if projects and (objectives or achievement_ids):
+        for kind, other_id, project_id in _links(projects, objectives, achievement_ids):
+            scores[Project, project_id] += 1
+            if kind == "objective":
+                scores[Objective, other_id] += 1
+    for item in [*objectives, *projects]:
+        item.score = scores[type(item), item.pk]
     # Ties keep objectives in their number order, then projects by name.
     return sorted(
-        items, key=lambda item: (-item.score, isinstance(item, Project), getattr(item, "number", 0), str(item))
+        [*objectives, *projects],
+        key=lambda item: (-item.score, isinstance(item, Project), getattr(item, "number", 0), str(item)),
     )

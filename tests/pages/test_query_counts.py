@@ -32,7 +32,9 @@ def test_news_list_queries_constant_from_1_to_50_rows(client, make_clip, make_ph
         make_attachment(clip)
     fifty = count_queries(client, url)
     assert one == fifty
-    assert one <= 6
+    # With an empty cache: the count and the next moment the list changes by the clock
+    # (two index lookups) are kept for the next reader.
+    assert one <= 8
 
 
 @pytest.mark.parametrize("url_name", ["home", "projects:list", "policies:achievements", "policies:index"])
@@ -59,7 +61,9 @@ def test_clip_detail_queries_constant_from_1_to_20_photos_and_attachments(
         clip.projects.add(make_project())
     twenty = count_queries(client, clip.get_absolute_url())
     assert one == twenty
-    assert one <= 10  # the achievements shown on the clip are one query of their own
+    # The clip, its view count, photos, attachments, achievements, projects, objectives,
+    # the links among them, the previous and the next clip, and the download counts.
+    assert one <= 11
 
 
 def test_project_detail_constant_in_milestones_and_clips(client, seeded, make_clip):
