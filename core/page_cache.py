@@ -107,30 +107,40 @@ def offer(response, fill=None, meta=None, expires=None):
     return response
 
 
+def offer_facts(response, meta, expires=None):
+    """Offer what it takes to answer the same request again without the view — `meta`, for
+    the cached view's `serve(request, meta)` — rather than the page (a file download)."""
+    if response.status_code == 200:
+        response.page_cache_entry = {"content": None, "meta": meta, "expires": expires}
+    return response
+
+
 class CachedPage:
     """What PageCacheMiddleware needs to know of a view: its name, the query parameters it
-    reads, and `hit(request, meta)`, run on every cache hit, returning a `fill` for the holes."""
+    reads, and either `hit(request, meta)`, run on every hit of a cached page and returning
+    a `fill` for its holes, or `serve(request, meta)`, answering from the facts a view
+    offered (`offer_facts`)."""
 
-    def __init__(self, name, params=(), hit=None):
-        self.name, self.params, self.hit = name, tuple(params), hit
+    def __init__(self, name, params=(), hit=None, serve=None):
+        self.name, self.params, self.hit, self.serve = name, tuple(params), hit, serve
 
     def key(self, request, match):
         return page_key(self.name, request, self.params, args=[*match.args, *sorted(match.kwargs.items())])
 
 
-def cached_page(name, params=(), hit=None):
+def cached_page(name, params=(), hit=None, serve=None):
     """Mark a view whose page is the same for every anonymous reader, given its URL arguments
     and the query parameters in `params`: PageCacheMiddleware serves it from the cache.
 
     A view that renders holes, or whose page must not outlive a moment, hands its response
     to `offer()` itself; any other 200 answer is offered as it is."""
-    spec = CachedPage(name, params, hit)
+    spec = CachedPage(name, params, hit, serve)
 
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             response = view(request, *args, **kwargs)
-            if getattr(response, "page_cache_entry", None) is None:
+            if serve is None and getattr(response, "page_cache_entry", None) is None:
                 response = offer(response)
             return response
 
@@ -142,6 +152,18 @@ def cached_page(name, params=(), hit=None):
 
 # Not kept with a cached page: computed again per response, or never shared.
 _UNCACHED_HEADERS = {"content-length", "etag", "date", "set-cookie", "expires"}
+# Nor, for facts, what `serve` sets itself for the file it answers with.
+_SERVED_HEADERS = {
+    "content-type",
+    "content-disposition",
+    "cache-control",
+    "last-modified",
+    "accept-ranges",
+    "content-range",
+    "x-content-type-options",
+    "x-accel-redirect",
+    "x-sendfile",
+}
 
 
 class PageCacheMiddleware:
@@ -181,9 +203,16 @@ class PageCacheMiddleware:
         if entry is None or (entry["expires"] is not None and entry["expires"] <= time.time()):
             return None
         try:
-            fill = spec.hit(request, entry["meta"]) if spec.hit else None
+            if entry["content"] is None:
+                response = spec.serve(request, entry["meta"])
+            else:
+                fill = spec.hit(request, entry["meta"]) if spec.hit else None
         except DatabaseError:
             return None  # the view meets the same trouble and answers it (a 503)
+        if entry["content"] is None:
+            for name, value in entry["headers"].items():
+                response.headers.setdefault(name, value)
+            return response
         if fill is False:  # the hook found the page's object gone: render it again
             return None
         response = HttpResponse(entry["content"], headers=entry["headers"])
@@ -213,6 +242,14 @@ class PageCacheMiddleware:
             if timeout <= 0:
                 return response
         content = entry["content"]
+        if content is None:
+            headers = {
+                name: value
+                for name, value in response.items()
+                if name.lower() not in _UNCACHED_HEADERS | _SERVED_HEADERS
+            }
+            cache.set(key, {"content": None, "headers": headers, "meta": entry["meta"], "expires": expires}, timeout)
+            return response
         etag = f'W/"{hashlib.sha256(content).hexdigest()[:32]}"'
         cache.set(
             key,

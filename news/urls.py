@@ -8,6 +8,7 @@ from .counters import cached_clip_hit
 from .feeds import LatestClipsFeed, clips_state
 
 app_name = "news"
+cached_attachment = cached_page("attachment", serve=download_views.serve_cached_attachment)
 
 urlpatterns = [
     path(
@@ -17,8 +18,13 @@ urlpatterns = [
     ),
     path("feed/", conditional_on(clips_state)(LatestClipsFeed()), name="feed"),
     path("<slug:slug>/", cached_page("clip", hit=cached_clip_hit)(views.ClipDetailView.as_view()), name="detail"),
-    path("<slug:slug>/attachments/<int:pk>/", download_views.attachment, name="attachment"),
-    path("<slug:slug>/attachments/<int:pk>/pdf/", download_views.attachment, {"as_pdf": True}, name="attachment_pdf"),
+    path("<slug:slug>/attachments/<int:pk>/", cached_attachment(download_views.attachment), name="attachment"),
+    path(
+        "<slug:slug>/attachments/<int:pk>/pdf/",
+        cached_attachment(download_views.attachment),
+        {"as_pdf": True},
+        name="attachment_pdf",
+    ),
     path("<slug:slug>/attachments.zip", download_views.bundle, name="bundle"),
     path("<slug:slug>/page.pdf", download_views.page_pdf, name="pdf"),
     path("<slug:slug>/photos/<int:pk>/<str:size>/", download_views.photo, name="photo"),
