@@ -12,7 +12,7 @@ admin.site.index_title = "Content"
 
 urlpatterns = [
     path("", cached_page("home")(views.HomeView.as_view()), name="home"),
-    path("search/", views.SearchView.as_view(), name="search"),
+    path("search/", cached_page("search", params=["q"])(views.SearchView.as_view()), name="search"),
     path("feedback/", views.feedback, name="feedback"),
     path("accessibility/", cached_page("accessibility")(views.AccessibilityView.as_view()), name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
