@@ -7,5 +7,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 if __name__ == "__main__":
-    for script in ("throughput.py", "scale.py", "pages.py", "downloads.py"):
-        subprocess.run([sys.executable, str(HERE / script), *sys.argv[1:]], check=True)
+    runs = [
+        ["throughput.py"],
+        ["throughput.py", "--stack", "prod"],
+        ["scale.py"],
+        ["pages.py"],
+        ["downloads.py"],
+    ]
+    for script, *options in runs:
+        subprocess.run([sys.executable, str(HERE / script), *options, *sys.argv[1:]], check=True)
