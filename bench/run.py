@@ -13,6 +13,7 @@ if __name__ == "__main__":
         ["scale.py"],
         ["pages.py"],
         ["downloads.py"],
+        ["images.py"],
     ]
     for script, *options in runs:
         subprocess.run([sys.executable, str(HERE / script), *options, *sys.argv[1:]], check=True)

@@ -37,14 +37,13 @@ from .bundles import Bundle, Entry
 from .filetypes import KINDS
 from .models import Attachment
 from .pdf import cached_pdf
-from .renditions import SIZES, ensure_rendition
+from .renditions import WEBP, ensure_rendition, is_size
 from .visibility import PRIVATE, get_visible_clip, mark_private_if_preview, may_preview
 
 logger = logging.getLogger(__name__)
 
 REVALIDATE = "public, no-cache"
 ONE_HOUR = "public, max-age=3600"
-PHOTO_SIZES = {*SIZES, "original"}
 
 
 def _files(request, related):
@@ -111,7 +110,8 @@ def attachment(request, slug, pk, as_pdf=False):
 
 @require_safe
 def photo(request, slug, pk, size):
-    if size not in PHOTO_SIZES:
+    """A photo as uploaded ("original") or a rendition (news/renditions.py: "640", "640.webp", "large")."""
+    if size != "original" and not is_size(size):
         raise Http404("Unknown photo size.")
     clip = get_visible_clip(request, slug)
     item = get_object_or_404(_files(request, clip.images), pk=pk)
@@ -126,7 +126,7 @@ def photo(request, slug, pk, size):
     kind = KINDS.get(suffix)
     served = downloads.ServedFile(
         path=item.image.storage.path(name),
-        filename=f"{clip.slug}-photo-{item.pk}-{size}{suffix}",
+        filename=f"{clip.slug}-photo-{item.pk}-{size.removesuffix(WEBP)}{suffix}",
         content_type=kind.content_type if kind else "application/octet-stream",
         as_attachment=False,
         internal_name=name,

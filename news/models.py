@@ -71,7 +71,7 @@ class NewsClipQuerySet(models.QuerySet):
         """Clips as list pages show them: one query for the clips, one for their photos."""
         photos = models.Prefetch(
             "images",
-            queryset=ClipImage.objects.live().only("id", "clip_id", "position", "width", "height", "alt_text"),
+            queryset=ClipImage.objects.live().only("id", "clip_id", "position", "image", "width", "height", "alt_text"),
             to_attr="photos",
         )
         # A correlated count rather than GROUP BY, so ORDER BY ... LIMIT can walk

@@ -14,18 +14,28 @@
     document.querySelectorAll("details.related-more").forEach(function (el) { el.open = true; });
   }
 
+  // Lazy images (gallery photos after the first, card thumbnails, all inside <picture>) have not
+  // loaded below the fold, and paper has no scrolling to load them: make every one eager.
+  function makeImagesEager() {
+    Array.prototype.forEach.call(document.images, function (img) {
+      if (img.loading === "lazy") { img.loading = "eager"; }
+    });
+  }
+
   // Resolves when every image has loaded or failed (printing then goes on without it), or after
   // ten seconds. It polls rather than listening once: a lazy image that has not started may report
-  // itself complete, and Chromium may restart its load when it becomes eager.
+  // itself complete, and Chromium may restart its load when it becomes eager (or, in a <picture>,
+  // when it picks another width from srcset).
   function loadEveryImage() {
     var images = Array.prototype.slice.call(document.images);
-    var failed = [];
-    images.forEach(function (img) {
-      img.addEventListener("error", function () { failed.push(img); });
-      img.loading = "eager";
+    // The address each image failed at: a <picture> may move on to another width, whose load counts.
+    var failedAt = images.map(function () { return null; });
+    images.forEach(function (img, i) {
+      img.addEventListener("error", function () { failedAt[i] = img.currentSrc; });
     });
-    function done(img) {
-      return img.complete && (img.naturalWidth > 0 || failed.indexOf(img) !== -1);
+    makeImagesEager();
+    function done(img, i) {
+      return img.complete && (img.naturalWidth > 0 || failedAt[i] === img.currentSrc);
     }
     return new Promise(function (resolve) {
       var waited = 0;
@@ -38,24 +48,39 @@
   }
 
   function setUpPrint() {
-    document.querySelectorAll("[data-print]").forEach(function (button) {
-      button.hidden = false;
-      button.addEventListener("click", function () {
-        button.disabled = true;
-        showAddressForPrint();
-        openForPrint();
-        // Lazy photos below the fold are blank on paper unless they have loaded first.
-        loadEveryImage().then(function () {
-          button.disabled = false;
-          window.print();
-        });
+    var buttons = document.querySelectorAll("[data-print]");
+    var printing = false;
+    // The print button, and Ctrl+P / Cmd+P on pages that have one, wait for every photo first.
+    function printWhenLoaded(button) {
+      if (printing) { return; }
+      printing = true;
+      if (button) { button.disabled = true; }
+      showAddressForPrint();
+      openForPrint();
+      loadEveryImage().then(function () {
+        printing = false;
+        if (button) { button.disabled = false; }
+        window.print();
       });
+    }
+    buttons.forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { printWhenLoaded(button); });
     });
-    // Ctrl+P cannot wait for photos, but can at least start them and fix the address.
+    if (buttons.length) {
+      document.addEventListener("keydown", function (event) {
+        if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && (event.key === "p" || event.key === "P")) {
+          event.preventDefault();
+          printWhenLoaded(buttons[0]);
+        }
+      });
+    }
+    // The browser's own Print menu cannot be made to wait: start every photo loading now (photos
+    // already in view are there; Chromium also loads lazy images for the printout itself).
     window.addEventListener("beforeprint", function () {
       showAddressForPrint();
       openForPrint();
-      document.querySelectorAll("img[loading=lazy]").forEach(function (img) { img.loading = "eager"; });
+      makeImagesEager();
     });
   }
 

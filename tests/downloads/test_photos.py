@@ -85,42 +85,108 @@ def test_photo_for_img_tag_needs_few_queries(client, photo, django_assert_max_nu
         assert client.get(url(photo, "thumb")).status_code == 200
 
 
-def test_two_threads_making_one_rendition_both_succeed(photo, monkeypatch):
-    """Threads of one worker share a process id: their temporary files must not collide."""
+def test_concurrent_first_requests_make_the_rendition_once(photo, monkeypatch):
+    """Six threads ask for a rendition nobody has made: one makes it under the lock, the others
+    wait for it and reuse the file (flock locks also hold between threads: each opens the file)."""
     import threading
+    import time
 
     from news.renditions import ensure_rendition
 
-    barrier = threading.Barrier(2, timeout=5)
-    real_replace = os.replace
+    saves = []
+    real_save = Image.Image.save
 
-    def replace_together(source, target):
-        try:
-            barrier.wait()  # both threads have written their temporary file
-        except threading.BrokenBarrierError:
-            pass
-        return real_replace(source, target)
+    def slow_save(self, *args, **kwargs):
+        saves.append(kwargs.get("format"))
+        time.sleep(0.2)  # a wide window for the others to arrive while the file is being made
+        return real_save(self, *args, **kwargs)
 
-    monkeypatch.setattr(os, "replace", replace_together)
+    monkeypatch.setattr(Image.Image, "save", slow_save)
+    barrier = threading.Barrier(6, timeout=5)
     results, errors = [], []
 
     def make():
         try:
-            results.append(ensure_rendition(photo, "thumb"))
+            barrier.wait()
+            results.append(ensure_rendition(photo, "640.webp"))
         except Exception as error:  # noqa: BLE001 - the test reports any failure below
             errors.append(error)
 
-    threads = [threading.Thread(target=make) for _ in range(2)]
+    threads = [threading.Thread(target=make) for _ in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert errors == []
-    assert len(results) == 2
+    assert saves == ["WEBP"]
+    assert len(set(results)) == 1 and len(results) == 6
     with photo.image.storage.open(results[0], "rb") as handle, Image.open(handle) as image:
-        image.load()
-        assert image.width == 480
-    leftovers = [
-        p for p in os.listdir(os.path.dirname(photo.image.storage.path(results[0]))) if "tmp" in p or p.startswith(".")
-    ]
-    assert leftovers == []
+        assert (image.format, image.width) == ("WEBP", 640)
+    folder = os.path.dirname(photo.image.storage.path(results[0]))
+    assert [p for p in os.listdir(folder) if "rendition" in p] == []  # no temporary file left
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_through_the_view(make_clip, make_photo, monkeypatch):
+    """Committed rows, so the request threads (each with its own connection) see the clip."""
+    import threading
+
+    from django.db import close_old_connections
+
+    photo = make_photo(make_clip(), data=image_bytes(size=(2000, 1000)))
+    made = []
+    real_save = Image.Image.save
+    monkeypatch.setattr(Image.Image, "save", lambda self, *a, **k: made.append(1) or real_save(self, *a, **k))
+    statuses = []
+
+    def fetch():
+        try:
+            response = Client().get(url(photo, "320"))
+            statuses.append((response.status_code, len(body(response))))
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=fetch) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [status for status, _ in statuses] == [200] * 4
+    assert len({size for _, size in statuses}) == 1
+    assert made == [1]
+
+
+@pytest.mark.parametrize("size", ["320", "480", "640", "960", "1280", "thumb", "large"])
+def test_every_width_in_both_formats(client, photo, size):
+    width = {"thumb": 480, "large": 1280}.get(size) or int(size)
+    plain = client.get(url(photo, size))
+    webp = client.get(url(photo, f"{size}.webp"))
+    assert plain["Content-Type"] == "image/jpeg"
+    assert webp["Content-Type"] == "image/webp"
+    assert webp["Content-Disposition"] == f'inline; filename="{photo.clip.slug}-photo-{photo.pk}-{size}.webp"'
+    for response, fmt in ((plain, "JPEG"), (webp, "WEBP")):
+        image = Image.open(io.BytesIO(body(response)))
+        assert (image.format, image.size) == (fmt, (width, width // 2))
+
+
+def test_renditions_are_never_upscaled(client, make_clip, make_photo):
+    small = make_photo(make_clip(), data=image_bytes(size=(600, 300)))
+    for size in ("640", "960", "1280", "large", "1280.webp"):
+        assert Image.open(io.BytesIO(body(client.get(url(small, size))))).size == (600, 300)
+    assert Image.open(io.BytesIO(body(client.get(url(small, "320.webp"))))).size == (320, 160)
+
+
+@pytest.mark.parametrize(
+    "size", ["huge", "THUMB", "0320", "321", "2000", "320.png", "320.WEBP", "original.webp", "320.webp.webp", "٣٢٠"]
+)
+def test_bad_size_names_are_404(client, photo, size):
+    assert client.get(url(photo, size)).status_code == 404
+
+
+def test_unpublished_clips_renditions_are_private(staff_client, draft_clip, make_photo):
+    photo = make_photo(draft_clip)
+    for size in ("320", "640.webp", "1280.webp"):
+        assert Client().get(url(photo, size)).status_code == 404
+        response = staff_client.get(url(photo, size))
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "private, no-store"
