@@ -30,6 +30,18 @@ _DOWNLOADS_HOLE = re.compile(r"@@downloads:(\d+)@@")
 
 FLUSH_EVERY = 20
 
+# One round trip where Django's cache.incr takes two (EXISTS, then INCR): a cached page's
+# view is counted on every request. Counts are stored as plain integers (Django's Redis
+# serializer leaves ints as they are), so INCR works on the values cache.add wrote.
+_INCR_IF_EXISTS = "if redis.call('exists', KEYS[1]) == 1 then return redis.call('incr', KEYS[1]) end return false"
+
+
+def _incr_if_counted(key):
+    """The key's value plus one, or None if it is not in the cache."""
+    full_key = cache.make_and_validate_key(key)
+    client = cache._cache.get_client(full_key, write=True)
+    return client.eval(_INCR_IF_EXISTS, 1, full_key)
+
 
 def _views_key(clip_id):
     return f"views:{clip_id}"
@@ -53,9 +65,8 @@ def count_view(clip_id):
             row = cursor.fetchone()
         return row[0] if row else None
     key = _views_key(clip_id)
-    try:
-        total = cache.incr(key)
-    except ValueError:  # not counted in the cache yet: start from the database's count
+    total = _incr_if_counted(key)
+    if total is None:  # not counted in the cache yet: start from the database's count
         stored = NewsClip.objects.filter(pk=clip_id).values_list("view_count", flat=True).first()
         if stored is None:
             return None

@@ -98,3 +98,21 @@ def test_concurrent_views_lose_no_count(live_server, client, redis_cache, make_c
     # 200 views, a multiple of FLUSH_EVERY: the database holds the total too.
     assert NewsClip.objects.get(pk=clip.pk).view_count == total
     assert shown_views(client.get(clip.get_absolute_url()).content.decode()) == total + 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("shared", [False, True], ids=["local-memory cache", "redis"])
+def test_a_worker_restart_loses_no_view(client, make_clip, shared, request):
+    """A restarted worker starts with an empty local cache: with the embedded default every
+    view is already in the database; with Redis the running total lives in Redis."""
+    if shared:
+        request.getfixturevalue("redis_cache")
+    from django.core.cache import caches
+
+    clip = make_clip(view_count=7)
+    for _ in range(3):
+        client.get(clip.get_absolute_url())
+    if not shared:
+        caches["default"].clear()  # what a new worker process has
+    caches["default"].close()  # and no connections of its own
+    assert shown_views(client.get(clip.get_absolute_url()).content.decode()) == 11
