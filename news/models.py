@@ -151,12 +151,12 @@ class NewsClip(ResponsibleContent, TimestampedModel):
             # What the public sees, newest first: `published()` filters on status IN (...), which the
             # index above cannot return in publication order (PostgreSQL sorted all 100,000 clips
             # for the first page). Partial on the same statuses (ON_SITE_STATUSES), with expires_at
-            # carried along so that counts and deep pages are index-only scans.
+            # last (a key column, not INCLUDE, which SQLite lacks) so that counts and deep pages
+            # are index-only scans.
             models.Index(
-                fields=["-publish_at", "-id"],
+                fields=["-publish_at", "-id", "expires_at"],
                 name="clip_on_site_order_idx",
                 condition=models.Q(status__in=["scheduled", "published"]),
-                include=["expires_at"],
             ),
             # The feed's and sitemap index's "last edit" (MAX(updated)) and the editors' queue.
             models.Index(fields=["updated"], name="clip_updated_idx"),

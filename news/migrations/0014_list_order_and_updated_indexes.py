@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='newsclip',
-            index=models.Index(condition=models.Q(('status__in', ['scheduled', 'published'])), fields=['-publish_at', '-id'], include=('expires_at',), name='clip_on_site_order_idx'),
+            index=models.Index(condition=models.Q(('status__in', ['scheduled', 'published'])), fields=['-publish_at', '-id', 'expires_at'], name='clip_on_site_order_idx'),
         ),
         migrations.AddIndex(
             model_name='newsclip',
