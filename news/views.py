@@ -12,6 +12,7 @@ from .counters import VIEWS_HOLE, count_view, current_views, downloads_hole, fil
 from .filters import ClipFilter
 from .headings import add_heading_anchors
 from .models import NewsClip
+from .published import published_state
 from .structured_data import news_article_json_ld
 from .visibility import mark_private_if_preview, visible_clips
 
@@ -24,8 +25,15 @@ class ClipListView(SafePaginationMixin, FilterView):
     def get_paginator(self, queryset, *args, **kwargs):
         # A search ranks at most search.MAX_CANDIDATES clips, so its pages are never deep;
         # and SQLite's ranking refers to its FTS table by name, which a subquery renames.
-        paginator = Paginator if self.filterset.searched else DeferredJoinPaginator
-        return paginator(queryset, *args, **kwargs)
+        paginator = (Paginator if self.filterset.searched else DeferredJoinPaginator)(queryset, *args, **kwargs)
+        if self._unfiltered():
+            # The whole list: its count is kept between requests (news.published).
+            paginator.count = published_state()[0]
+        return paginator
+
+    def _unfiltered(self):
+        filterset = self.filterset
+        return not filterset.is_bound or (filterset.is_valid() and not any(filterset.form.cleaned_data.values()))
 
     def get_queryset(self):
         return NewsClip.objects.published().cards()
