@@ -38,6 +38,11 @@ PAGES = {
     "list search": "/news/?q=subway+hydrogen",
     "list search, rare word": "/news/?q=memorandum",
     "site search": "/search/?q=subway+hydrogen",
+    # Bad input (issue 12): answered, and never a scan that takes seconds.
+    "search: 1,000 words": "/news/?q=" + "word+" * 1000,
+    "search: Korean, % _ \\ NUL": "/news/?q=%EA%B4%91%EC%A3%BC+%25+_+%5C%5C+a%00b",
+    "search: -word, OR, open quote": "/news/?q=subway+-hydrogen+OR+%22jobs+park",
+    "search: rare phrase, common words": "/search/?q=%22subway+hydrogen+jobs+park%22",
     "clip": "/news/bench-clip-{middle}/",
     "feed": "/news/feed/",
     "project": "/projects/second-subway-line/",
