@@ -39,7 +39,7 @@ PAGES = {
     "list search, rare word": "/news/?q=memorandum",
     "site search": "/search/?q=subway+hydrogen",
     # Bad input (issue 12): answered, and never a scan that takes seconds.
-    "search: 1,000 words": "/news/?q=" + "word+" * 1000,
+    "search: 1,000 words": "/news/?q=" + "x+" * 1000,  # a longer request line is a 414 from gunicorn
     "search: Korean, % _ \\ NUL": "/news/?q=%EA%B4%91%EC%A3%BC+%25+_+%5C%5C+a%00b",
     "search: -word, OR, open quote": "/news/?q=subway+-hydrogen+OR+%22jobs+park",
     "search: rare phrase, common words": "/search/?q=%22subway+hydrogen+jobs+park%22",
@@ -50,7 +50,7 @@ PAGES = {
 
 
 def timings(port, path, requests, warmup=3):
-    latencies = []
+    latencies, first = [], None
     for i in range(warmup + requests):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         started = time.perf_counter()
@@ -61,6 +61,8 @@ def timings(port, path, requests, warmup=3):
         connection.close()
         if response.status != 200:
             raise RuntimeError(f"{path}: HTTP {response.status}")
+        if first is None:
+            first = elapsed * 1000
         if i >= warmup:
             latencies.append(elapsed * 1000)
     latencies.sort()
@@ -68,7 +70,7 @@ def timings(port, path, requests, warmup=3):
     def pct(p):
         return latencies[min(len(latencies) - 1, int(len(latencies) * p))]
 
-    return pct(0.5), pct(0.95), pct(0.99), len(body)
+    return first, pct(0.5), pct(0.95), pct(0.99), len(body)
 
 
 def main():
@@ -106,7 +108,9 @@ def main():
                 f"{int(total):,} clips on PostgreSQL ({seeded}), gunicorn 1 sync worker, "
                 f"one client, uncached (session cookie), {args.requests} requests per page"
             )
-            lines.append(f"{'page':34} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'bytes':>9}")
+            # "first": the first request, a warm-up not in the percentiles; for a sitemap file it
+            # is the build (later requests are served from the page cache until content changes).
+            lines.append(f"{'page':34} {'first':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'bytes':>9}")
             pages = {label: path.format(year=year, middle=int(total) // 2) for label, path in PAGES.items()}
             pages["sitemap index"] = "/sitemap.xml"
             conn = http.client.HTTPConnection("127.0.0.1", site.port, timeout=60)
@@ -117,8 +121,8 @@ def main():
             for label, path in pages.items():
                 if args.only and args.only not in label:
                     continue
-                p50, p95, p99, size = timings(site.port, path, args.requests)
-                lines.append(f"{label:34} {p50:>7.1f} {p95:>7.1f} {p99:>7.1f} {size:>9,}")
+                first, p50, p95, p99, size = timings(site.port, path, args.requests)
+                lines.append(f"{label:34} {first:>7.1f} {p50:>7.1f} {p95:>7.1f} {p99:>7.1f} {size:>9,}")
                 print(lines[-1], flush=True)
     finally:
         if args.keep or args.reuse:
