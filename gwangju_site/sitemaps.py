@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 
 from core.page_cache import page_key
 from news.models import NewsClip
+from news.published import published_state
 from policies.models import Achievement, Objective
 from projects.models import Project
 
@@ -89,8 +90,7 @@ def _index_entries():
         "projects": _latest(Project.objects.all()),
     }
     entries = [(reverse("sitemap-section", args=[name, 1]), section_latest[name]) for name in SECTIONS]
-    clips = _clips()
-    pages = max(1, -(-clips.count() // CLIPS_PER_SITEMAP))
+    pages = max(1, -(-published_state()[0] // CLIPS_PER_SITEMAP))
     for page in range(1, pages + 1):
         entries.append((reverse("sitemap-section", args=["news", page]), _latest(_clip_page(page))))
     return entries

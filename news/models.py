@@ -158,6 +158,14 @@ class NewsClip(ResponsibleContent, TimestampedModel):
                 name="clip_on_site_order_idx",
                 condition=models.Q(status__in=["scheduled", "published"]),
             ),
+            # The sitemap's files list what the public sees in id order, 10,000 to a file, with
+            # slug and lastmod: an index-only walk, where the table rows (4 KB each) took 0.3-0.8 s
+            # per file at 100,000 clips.
+            models.Index(
+                fields=["id", "publish_at", "expires_at", "updated", "slug"],
+                name="clip_on_site_sitemap_idx",
+                condition=models.Q(status__in=["scheduled", "published"]),
+            ),
             # The feed's and sitemap index's "last edit" (MAX(updated)) and the editors' queue.
             models.Index(fields=["updated"], name="clip_updated_idx"),
             models.Index(Lower("title"), name="clip_title_lower_idx"),

@@ -16,6 +16,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='newsclip',
+            index=models.Index(condition=models.Q(('status__in', ['scheduled', 'published'])), fields=['id', 'publish_at', 'expires_at', 'updated', 'slug'], name='clip_on_site_sitemap_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='newsclip',
             index=models.Index(fields=['updated'], name='clip_updated_idx'),
         ),
     ]
