@@ -10,11 +10,13 @@ Last-Modified, 304).
 """
 
 import hashlib
+from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max
+from django.db.models import CharField, Max
+from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -23,6 +25,7 @@ from django.views.decorators.http import require_safe
 
 from core.page_cache import page_key
 from news.models import NewsClip
+from news.published import published_state
 from policies.models import Achievement, Objective
 from projects.models import Project
 
@@ -31,7 +34,15 @@ XML_START = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 def _w3c(moment):
+    if isinstance(moment, str):  # "YYYY-MM-DD HH:MM:SS…" in UTC, as _clip_urls reads it
+        return f"{moment[:10]}T{moment[11:19]}Z"
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def _moment(value):
+    if isinstance(value, str):
+        return datetime.fromisoformat(value[:19]).replace(tzinfo=UTC)
+    return value
 
 
 def _clip_url_pattern():
@@ -54,7 +65,9 @@ def _clip_page(page):
 
 def _clip_urls(page):
     pattern = _clip_url_pattern()
-    rows = list(_clip_page(page).values_list("slug", "updated"))
+    # lastmod read as text (UTC on both databases): turning 10,000 timestamps into datetimes and
+    # formatting them back was most of a file's build (~0.2 s of 0.25 s at 10,000 clips a file).
+    rows = list(_clip_page(page).annotate(stamp=Cast("updated", CharField())).values_list("slug", "stamp"))
     if not rows and page > 1:
         raise Http404("No such sitemap page.")
     return [(pattern.format(slug), updated) for slug, updated in rows]
@@ -89,8 +102,7 @@ def _index_entries():
         "projects": _latest(Project.objects.all()),
     }
     entries = [(reverse("sitemap-section", args=[name, 1]), section_latest[name]) for name in SECTIONS]
-    clips = _clips()
-    pages = max(1, -(-clips.count() // CLIPS_PER_SITEMAP))
+    pages = max(1, -(-published_state()[0] // CLIPS_PER_SITEMAP))
     for page in range(1, pages + 1):
         entries.append((reverse("sitemap-section", args=["news", page]), _latest(_clip_page(page))))
     return entries
@@ -101,7 +113,7 @@ def _absolute(path):
 
 
 def _urlset(urls):
-    latest = max((updated for _, updated in urls if updated), default=None)
+    latest = _moment(max((updated for _, updated in urls if updated), default=None))
     lines = [XML_START, '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n']
     for path, updated in urls:
         # A page without a date of its own (an empty list) changed when the section last did.

@@ -59,8 +59,9 @@ class SearchView(TemplateView):
         context.update(query=query, breadcrumbs=[(None, "Search")], groups=[], nothing_to_search=query and not parsed)
         if not parsed:
             return context
+        clips = search_clips(NewsClip.objects.published().cards(), parsed)
         groups = [
-            ("News clips", list(search_clips(NewsClip.objects.published().cards(), parsed)[: self.per_group])),
+            ("News clips", clips[: self.per_group]),
             (
                 "Major achievements",
                 list(
@@ -81,6 +82,7 @@ class SearchView(TemplateView):
         ]
         context["groups"] = groups
         context["total"] = sum(len(items) for _, items in groups)
+        context["search_too_slow"] = clips.too_slow
         return context
 
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape
@@ -9,6 +9,7 @@ from django.utils.text import Truncator
 from core.text import strip_control_characters
 
 from .models import NewsClip
+from .published import published_state
 from .structured_data import author
 
 
@@ -52,7 +53,7 @@ class LatestClipsFeed(Feed):
 def clips_state():
     """For `core.conditional`: the newest change to a clip (an edit, or a scheduled clip
     coming out) and the number of published clips (which drops when one is withdrawn)."""
-    published = NewsClip.objects.published().aggregate(newest=Max("publish_at"), count=Count("id"))
+    count, newest = published_state()
     edited = NewsClip.objects.aggregate(newest=Max("updated"))["newest"]
-    moments = [moment for moment in (published["newest"], edited) if moment]
-    return (max(moments) if moments else None), published["count"]
+    moments = [moment for moment in (newest, edited) if moment]
+    return (max(moments) if moments else None), count

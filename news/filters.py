@@ -45,6 +45,7 @@ class ClipFilter(django_filters.FilterSet):
     )
 
     searched = nothing_to_search = False
+    results = None
 
     class Meta:
         model = NewsClip
@@ -68,7 +69,8 @@ class ClipFilter(django_filters.FilterSet):
         if not parsed:
             self.nothing_to_search = True
             return queryset.none()
-        return search_clips(queryset, parsed)
+        self.results = search_clips(queryset, parsed)
+        return self.results
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(publish_at__year=int(value))

@@ -55,18 +55,6 @@ class NewsClipQuerySet(models.QuerySet):
             publish_at__lte=now,
         )
 
-    def next_change_by_clock(self, now=None):
-        """The next moment `published()` changes with no edit: a scheduled clip's time comes,
-        or a clip expires (None if neither is due). Two index lookups."""
-        now = now or timezone.now()
-        on_site = self.filter(status__in=NewsClip.ON_SITE_STATUSES).order_by()
-        moments = [
-            on_site.filter(publish_at__gt=now).order_by("publish_at").values_list("publish_at", flat=True).first(),
-            on_site.filter(expires_at__gt=now).order_by("expires_at").values_list("expires_at", flat=True).first(),
-        ]
-        moments = [moment for moment in moments if moment is not None]
-        return min(moments) if moments else None
-
     def cards(self):
         """Clips as list pages show them: one query for the clips, one for their photos."""
         photos = models.Prefetch(
@@ -160,6 +148,26 @@ class NewsClip(ResponsibleContent, TimestampedModel):
         verbose_name = "news clip"
         indexes = [
             models.Index(fields=["status", "-publish_at", "-id"], name="clip_public_order_idx"),
+            # What the public sees, newest first: `published()` filters on status IN (...), which the
+            # index above cannot return in publication order (PostgreSQL sorted all 100,000 clips
+            # for the first page). Partial on the same statuses (ON_SITE_STATUSES), with expires_at
+            # last (a key column, not INCLUDE, which SQLite lacks) so that counts and deep pages
+            # are index-only scans.
+            models.Index(
+                fields=["-publish_at", "-id", "expires_at"],
+                name="clip_on_site_order_idx",
+                condition=models.Q(status__in=["scheduled", "published"]),
+            ),
+            # The sitemap's files list what the public sees in id order, 10,000 to a file, with
+            # slug and lastmod: an index-only walk, where the table rows (4 KB each) took 0.3-0.8 s
+            # per file at 100,000 clips.
+            models.Index(
+                fields=["id", "publish_at", "expires_at", "updated", "slug"],
+                name="clip_on_site_sitemap_idx",
+                condition=models.Q(status__in=["scheduled", "published"]),
+            ),
+            # The feed's and sitemap index's "last edit" (MAX(updated)) and the editors' queue.
+            models.Index(fields=["updated"], name="clip_updated_idx"),
             models.Index(Lower("title"), name="clip_title_lower_idx"),
         ]
         constraints = [

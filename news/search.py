@@ -19,7 +19,7 @@ most of 100,000 clips would otherwise mean ranking all of them for every request
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db import connection, models
+from django.db import OperationalError, connection, models, transaction
 from django.db.models import F, Func, OuterRef, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat
@@ -29,6 +29,10 @@ from core.search import HIGHLIGHT_END, HIGHLIGHT_START
 CONFIG = "english"
 FTS_TABLE = "news_clip_fts"
 MAX_CANDIDATES = 1000
+# PostgreSQL: the longest the candidate query may run. A phrase of very common words ("a b c"
+# where each word is in most clips but the phrase in none) can use no index and is checked
+# clip by clip (0.8 s at 100,000 clips); past this limit the reader is told so instead.
+TIME_LIMIT_MS = 400
 EXCERPT_WORDS = 30
 
 
@@ -106,43 +110,136 @@ def unindex_clip(clip_id):
 
 def search_clips(queryset, parsed):
     """The clips of `queryset` that match `parsed` (a truthy core.search.ParsedQuery), best
-    first, each with `rank` and `headline` (the body around the matched words, the words
-    between HIGHLIGHT_START and HIGHLIGHT_END)."""
-    ordering = ("-rank", "-publish_at", "-id")
-    if _postgres():
-        query = SearchQuery(parsed.websearch(), search_type="websearch", config=CONFIG)
-        newest = queryset.filter(search_vector=query).order_by("-publish_at", "-id").values("pk")[:MAX_CANDIDATES]
-        return (
-            queryset.filter(pk__in=newest)
-            .annotate(
-                rank=SearchRank(F("search_vector"), query),
-                headline=SearchHeadline(
-                    "body_text",
-                    query,
-                    config=CONFIG,
-                    start_sel=HIGHLIGHT_START,
-                    stop_sel=HIGHLIGHT_END,
-                    max_words=EXCERPT_WORDS,
-                    min_words=EXCERPT_WORDS // 2,
-                ),
+    first, each with `headline` (the body around the matched words, the words between
+    HIGHLIGHT_START and HIGHLIGHT_END). A lazy SearchResults: slice it or page it."""
+    return SearchResults(queryset, parsed)
+
+
+class SearchResults:
+    """Search results, best first, in two queries whatever page is asked for:
+
+    1. the newest MAX_CANDIDATES matches, newest first, with their rank — id and rank only,
+       sorted here by rank (stable, so the newest first among equals): this is also the count;
+    2. the rows of the slice asked for, with their excerpts: the highlighting (ts_headline,
+       snippet()) is the expensive part of a search, so it is done for those rows only.
+
+    On PostgreSQL the first query walks the publication-order index and stops at the
+    MAX_CANDIDATES-th match when a word is common, or takes the GIN index when it is rare
+    (the planner chooses from the tsvector statistics)."""
+
+    ordered = True
+    # True when the search was stopped at TIME_LIMIT_MS (then it has no results).
+    too_slow = False
+
+    def __init__(self, queryset, parsed):
+        self.queryset = queryset
+        self.model = queryset.model
+        self.parsed = parsed
+        self._ids = None
+
+    def _candidates(self):
+        if self._ids is None:
+            queryset = self.queryset.order_by()
+            if _postgres():
+                query = self._pg_query()
+                rows = (
+                    queryset.filter(search_vector=query)
+                    .annotate(rank=SearchRank(F("search_vector"), query))
+                    .order_by("-publish_at", "-id")
+                    .values_list("pk", "rank")[:MAX_CANDIDATES]
+                )
+                rows = self._time_limited(rows)
+            else:
+                match = self.parsed.fts5()
+                newest = queryset.filter(pk__in=_fts_matching(match)).order_by("-publish_at", "-id").values("pk")
+                rows = (
+                    queryset.filter(pk__in=newest[:MAX_CANDIDATES], fts_row__isnull=False)
+                    .filter(_fts_match(match))
+                    # bm25 is lower-is-better; negated so that both databases sort by rank descending.
+                    .annotate(rank=RawSQL(f"-bm25({FTS_TABLE}, 10.0, 4.0, 1.0)", [], output_field=models.FloatField()))
+                    .order_by("-publish_at", "-id")
+                    .values_list("pk", "rank")
+                )
+            # Best first; equal ranks keep the query's order, newest first (sorted() is stable).
+            # No publication times are fetched: parsing 1,000 timestamps cost more than the sort.
+            self._ids = [pk for pk, _ in sorted(rows, key=lambda row: -row[1])]
+        return self._ids
+
+    def _time_limited(self, rows):
+        """The rows, or none (and `too_slow`) if PostgreSQL takes longer than TIME_LIMIT_MS."""
+        nested = connection.in_atomic_block
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    # SET LOCAL: ends with this transaction, or (nested) is reset below.
+                    cursor.execute(
+                        "SELECT current_setting('statement_timeout'), set_config('statement_timeout', %s, true)",
+                        [f"{TIME_LIMIT_MS}ms"],
+                    )
+                    previous = cursor.fetchone()[0]
+                    rows = list(rows)
+                    if nested:
+                        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+                return rows
+        except OperationalError:  # QueryCanceled; the savepoint is rolled back, the setting with it
+            self.too_slow = True
+            return []
+
+    def _pg_query(self):
+        return SearchQuery(self.parsed.websearch(), search_type="websearch", config=CONFIG)
+
+    def _rows(self, ids):
+        if not ids:
+            return []
+        queryset = self.queryset.filter(pk__in=ids)
+        if _postgres():
+            headline = SearchHeadline(
+                "body_text",
+                self._pg_query(),
+                config=CONFIG,
+                start_sel=HIGHLIGHT_START,
+                stop_sel=HIGHLIGHT_END,
+                max_words=EXCERPT_WORDS,
+                min_words=EXCERPT_WORDS // 2,
             )
-            .order_by(*ordering)
-        )
-    match = parsed.fts5()
-    matching = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
-    newest = queryset.filter(pk__in=matching).order_by("-publish_at", "-id").values("pk")[:MAX_CANDIDATES]
-    # bm25() and snippet() need the FTS table in the query itself, joined through `fts_row`.
-    return (
-        queryset.filter(pk__in=newest, fts_row__isnull=False)
-        .filter(RawSQL(f"{FTS_TABLE} MATCH %s", [match], output_field=models.BooleanField()))
-        .annotate(
-            # bm25 is lower-is-better; negated so that both databases sort by rank descending.
-            rank=RawSQL(f"-bm25({FTS_TABLE}, 10.0, 4.0, 1.0)", [], output_field=models.FloatField()),
-            headline=RawSQL(
-                f"snippet({FTS_TABLE}, 2, %s, %s, '…', %s)",
-                [HIGHLIGHT_START, HIGHLIGHT_END, EXCERPT_WORDS],
-                output_field=models.TextField(),
-            ),
-        )
-        .order_by(*ordering)
-    )
+            queryset = queryset.annotate(headline=headline)
+        else:
+            # snippet() needs the FTS table and its MATCH in the query itself, joined through `fts_row`.
+            queryset = (
+                queryset.filter(fts_row__isnull=False)
+                .filter(_fts_match(self.parsed.fts5()))
+                .annotate(
+                    headline=RawSQL(
+                        f"snippet({FTS_TABLE}, 2, %s, %s, '…', %s)",
+                        [HIGHLIGHT_START, HIGHLIGHT_END, EXCERPT_WORDS],
+                        output_field=models.TextField(),
+                    )
+                )
+            )
+        by_id = {clip.pk: clip for clip in queryset}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+    def count(self):
+        return len(self._candidates())
+
+    def __len__(self):
+        return self.count()
+
+    def __bool__(self):
+        return bool(self._candidates())
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._rows(self._candidates()[index])
+        return self._rows([self._candidates()[index]])[0]
+
+    def __iter__(self):
+        return iter(self._rows(self._candidates()))
+
+
+def _fts_matching(match):
+    return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
+
+
+def _fts_match(match):
+    return RawSQL(f"{FTS_TABLE} MATCH %s", [match], output_field=models.BooleanField())

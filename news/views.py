@@ -1,8 +1,5 @@
-import time
 from collections import Counter
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.urls import reverse
@@ -18,6 +15,7 @@ from .counters import VIEWS_HOLE, count_view, current_views, downloads_hole, fil
 from .filters import ClipFilter
 from .headings import add_heading_anchors
 from .models import NewsClip
+from .published import published_state, valid_until
 from .structured_data import news_article_json_ld
 from .visibility import mark_private_if_preview, visible_clips
 
@@ -32,9 +30,22 @@ class ClipListView(SafePaginationMixin, FilterView):
         # and SQLite's ranking refers to its FTS table by name, which a subquery renames.
         if self.filterset.searched:
             return Paginator(queryset, *args, **kwargs)
-        # The count of a filtered list is the same for every reader until content changes.
-        count_key = page_key("news-list-count", self.request, params=[*self.filterset.filters])
-        return DeferredJoinPaginator(queryset, *args, count_key=count_key, valid_until=published_until, **kwargs)
+        paginator = DeferredJoinPaginator(
+            queryset,
+            *args,
+            # A filtered list's count is the same for every reader until content changes or
+            # the clock publishes or expires a clip; the whole list's is in news.published.
+            count_key=page_key("news-list-count", self.request, params=[*self.filterset.filters]),
+            valid_until=valid_until,
+            **kwargs,
+        )
+        if self._unfiltered():
+            paginator.count = published_state()[0]
+        return paginator
+
+    def _unfiltered(self):
+        filterset = self.filterset
+        return not filterset.is_bound or (filterset.is_valid() and not any(filterset.form.cleaned_data.values()))
 
     def get_queryset(self):
         return NewsClip.objects.published().cards()
@@ -83,18 +94,6 @@ class ClipDetailView(DetailView):
             )
         )
         return context
-
-
-def published_until():
-    """When the published clips change next by the clock alone, as a timestamp (None: not
-    by the clock); found once per page-cache generation."""
-    key = page_key("news-published-until")
-    until = cache.get(key)
-    if until is None or 0 < until <= time.time():
-        moment = NewsClip.objects.next_change_by_clock()
-        until = moment.timestamp() if moment else 0.0
-        cache.set(key, until, settings.PAGE_CACHE_SECONDS)
-    return until or None
 
 
 RELATED_SHOWN = 5

@@ -173,3 +173,37 @@ def test_search_results_page_on(client, make_clip):
         make_clip(title=f"Subway {n:02}", publish_at=timezone.now() - timedelta(days=n))
     first, second = list_titles(client, q="subway"), list_titles(client, q="subway", page=2)
     assert first + second == [f"Subway {n:02}" for n in range(12)]
+
+
+@pytest.mark.parametrize("url", [LIST, SITE])
+def test_a_search_stopped_for_taking_too_long_says_so(client, clips, url, monkeypatch):
+    def too_slow(self, rows):
+        self.too_slow = True
+        return []
+
+    monkeypatch.setattr(search.SearchResults, "_time_limited", too_slow)
+    if connection.vendor != "postgresql":
+        monkeypatch.setattr(search, "_postgres", lambda: True)
+        monkeypatch.setattr(search.SearchResults, "_pg_query", lambda self: None)
+    response = client.get(url, {"q": '"hydrogen tram"'})
+    assert response.status_code == 200
+    assert "took too long" in html(response)
+    assert "Hydrogen tram for Gwangju" not in html(response)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)")
+def test_the_time_limit_stops_the_query_and_the_page_goes_on(make_clip, monkeypatch):
+    from core.search import parse_query
+    from news.models import NewsClip
+
+    make_clip(title="Hydrogen tram")
+    monkeypatch.setattr(search, "TIME_LIMIT_MS", 50)
+    slow = NewsClip.objects.published().extra(where=["pg_sleep(0.2) IS NOT NULL"])
+    results = search.search_clips(slow, parse_query("hydrogen"))
+    assert results.count() == 0 and results.too_slow
+    assert [c.title for c in search.search_clips(NewsClip.objects.published(), parse_query("hydrogen"))[:5]] == [
+        "Hydrogen tram"
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"
