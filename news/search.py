@@ -151,15 +151,13 @@ class SearchResults:
                 rows = self._time_limited(rows)
             else:
                 match = self.parsed.fts5()
-                newest = queryset.filter(pk__in=_fts_matching(match)).order_by("-publish_at", "-id").values("pk")
-                rows = (
-                    queryset.filter(pk__in=newest[:MAX_CANDIDATES], fts_row__isnull=False)
-                    .filter(_fts_match(match))
-                    # bm25 is lower-is-better; negated so that both databases sort by rank descending.
-                    .annotate(rank=RawSQL(f"-bm25({FTS_TABLE}, 10.0, 4.0, 1.0)", [], output_field=models.FloatField()))
+                newest = list(
+                    queryset.filter(pk__in=_fts_matching(match))
                     .order_by("-publish_at", "-id")
-                    .values_list("pk", "rank")
+                    .values_list("pk", flat=True)[:MAX_CANDIDATES]
                 )
+                ranks = _fts_ranks(match, newest)
+                rows = [(pk, ranks[pk]) for pk in newest if pk in ranks]
             # Best first; equal ranks keep the query's order, newest first (sorted() is stable).
             # No publication times are fetched: parsing 1,000 timestamps cost more than the sort.
             self._ids = [pk for pk, _ in sorted(rows, key=lambda row: -row[1])]
@@ -203,20 +201,20 @@ class SearchResults:
                 min_words=EXCERPT_WORDS // 2,
             )
             queryset = queryset.annotate(headline=headline)
-        else:
-            # snippet() needs the FTS table and its MATCH in the query itself, joined through `fts_row`.
-            queryset = (
-                queryset.filter(fts_row__isnull=False)
-                .filter(_fts_match(self.parsed.fts5()))
-                .annotate(
-                    headline=RawSQL(
-                        f"snippet({FTS_TABLE}, 2, %s, %s, '…', %s)",
-                        [HIGHLIGHT_START, HIGHLIGHT_END, EXCERPT_WORDS],
-                        output_field=models.TextField(),
-                    )
+        by_id = {clip.pk: clip for clip in queryset}
+        if not _postgres():
+            # snippet() for the rows shown, from the FTS table looked up by rowid: joined to the
+            # clips, SQLite evaluated the MATCH over every matching clip first.
+            headlines = dict(
+                _fts_rows(
+                    f"snippet({FTS_TABLE}, 2, %s, %s, '…', %s)",
+                    [HIGHLIGHT_START, HIGHLIGHT_END, EXCERPT_WORDS],
+                    self.parsed.fts5(),
+                    list(by_id),
                 )
             )
-        by_id = {clip.pk: clip for clip in queryset}
+            for pk, clip in by_id.items():
+                clip.headline = headlines.get(pk, "")
         return [by_id[pk] for pk in ids if pk in by_id]
 
     def count(self):
@@ -243,3 +241,33 @@ def _fts_matching(match):
 
 def _fts_match(match):
     return RawSQL(f"{FTS_TABLE} MATCH %s", [match], output_field=models.BooleanField())
+
+
+def _fts_ranks(match, ids):
+    """{rowid: rank} for the rows `ids` that match: bm25 (lower is better, so negated: both
+    databases sort by rank descending) from the FTS table alone, over the rowid range the ids
+    span — FTS5 scores only the rows in that range, where scoring every match of a word
+    found in most clips cost five times the match itself (rowid IN (...) is slower still)."""
+    if not ids:
+        return {}
+    wanted = set(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, -bm25({FTS_TABLE}, 10.0, 4.0, 1.0) FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s AND rowid BETWEEN %s AND %s",
+            [match, min(ids), max(ids)],
+        )
+        return {rowid: rank for rowid, rank in cursor.fetchall() if rowid in wanted}
+
+
+def _fts_rows(column, params, match, ids):
+    """(rowid, `column`) from the SQLite FTS table for the rows `ids` that match `match`."""
+    if not ids:
+        return []
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, {column} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({marks})",
+            [*params, match, *ids],
+        )
+        return cursor.fetchall()
