@@ -220,6 +220,7 @@ def main():
             for process in processes:
                 process.terminate()
                 process.wait(timeout=20)
+            site.stop()  # its connections too, before the database is dropped
             drop()
     median = {name: statistics.median(values) for name, values in results.items()}
     whitenoise = median["WhiteNoise: the same bytes"] or float("nan")

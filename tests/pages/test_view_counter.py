@@ -33,7 +33,7 @@ pytestmark = pytest.mark.skipif(not redis_up(), reason=f"needs Redis at {REDIS_U
 def redis_cache(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }
@@ -116,3 +116,12 @@ def test_a_worker_restart_loses_no_view(client, make_clip, shared, request):
         caches["default"].clear()  # what a new worker process has
     caches["default"].close()  # and no connections of its own
     assert shown_views(client.get(clip.get_absolute_url()).content.decode()) == 11
+
+
+def test_the_redis_cache_reuses_one_client_and_still_works(redis_cache):
+    first = redis_cache._cache.get_client(write=True)
+    assert redis_cache._cache.get_client(write=False) is first
+    redis_cache.set("reused", {"a": 1}, 30)
+    assert redis_cache.get("reused") == {"a": 1}
+    assert redis_cache.add("counter", 5) and redis_cache.incr("counter") == 6
+    assert redis_cache._cache.get_client() is first
