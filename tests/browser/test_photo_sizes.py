@@ -58,7 +58,7 @@ def test_print_media_shows_every_lazy_photo(site, new_context):
 
 def test_ctrl_p_waits_for_every_photo_like_the_button(site, new_context):
     page = new_context(viewport=PHONE).new_page()
-    page.goto(f"{site}/news/{SEED_SLUG}/")
+    page.goto(f"{site}/news/{SEED_SLUG}/", wait_until="networkidle")
     page.evaluate(
         "window.print = () => { window.__printedLoaded = [...document.images]"
         ".map(img => [img.currentSrc, img.complete, img.naturalWidth]); }"
