@@ -208,3 +208,12 @@ def test_404_page_does_not_reflect_the_path(client, db):
     response = client.get("/%3Cscript%3Ealert(1)%3C/script%3E/")
     assert response.status_code == 404
     assert "<script>alert(1)" not in response.content.decode()
+
+
+def test_makemigrations_check_runs_on_a_fresh_clone_without_settings(tmp_path):
+    """Comparing models with migrations needs no secret; production commands still do (above)."""
+    env = {"PATH": os.environ["PATH"], "VAR_DIR": str(tmp_path / "var")}
+    result = manage(env, "makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+    assert manage(env, "check").returncode != 0
