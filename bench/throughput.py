@@ -15,6 +15,11 @@ the median reported:
   serving the same bytes as a static file, and through nginx with
   DOWNLOAD_SENDFILE=x-accel-redirect (a second gunicorn with that setting behind nginx).
 
+`--miss` measures only the uncached path (issue 23 item 4): the minimal view, the clip page and
+the news list with a session cookie (the page cache misses) — once with the kept page parts
+warm (core.fragments) and once from a second gunicorn with `FRAGMENT_CACHE=0` (fully cold) —
+interleaved the same way.
+
 `--stack sqlite` (the default) is the embedded default: SQLite and the per-process cache.
 `--stack prod` is the production stack: a throwaway PostgreSQL database and Redis (database
 11, flushed before and after) instead.
@@ -54,6 +59,10 @@ http {{
 """
 REDIS_BENCH_DB = 11
 NGINX_ATTACHMENT = "nginx: the 25 KB attachment's bytes as a file"
+
+
+class _Done(Exception):
+    """The --miss run has measured all it measures."""
 
 
 def ensure_wrk():
@@ -112,6 +121,7 @@ def main():
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--stack", choices=["sqlite", "prod"], default="sqlite")
+    parser.add_argument("--miss", action="store_true", help="only the uncached clip page and list, warm and cold")
     args = parser.parse_args()
     if args.quick:
         args.clips, args.duration = 1_000, 3
@@ -181,6 +191,17 @@ def main():
                     cwd=ROOT / "bench" / "minimal",
                 )
             )
+            cold_port = free_port()
+            if args.miss:  # the same site with no kept page parts: every miss renders everything
+                processes.append(
+                    subprocess.Popen(
+                        [PYTHON, "-m", "gunicorn", "gwangju_site.wsgi", "-w", "2", "-b", f"127.0.0.1:{cold_port}"]
+                        + ["--log-level", "warning"],
+                        cwd=ROOT,
+                        env={**site.env, "FRAGMENT_CACHE": "0"},
+                    )
+                )
+                wait_for(cold_port)
             wait_for(nginx_port)
             wait_for(minimal_port)
             wait_for(accel_port)
@@ -198,6 +219,15 @@ def main():
                 ("attachment, 25 KB, counted", site.url(attachment_path), False),
                 ("attachment through nginx, X-Accel-Redirect", f"http://127.0.0.1:{proxy_port}{attachment_path}", 0),
             ]
+            if args.miss:
+                cold = f"http://127.0.0.1:{cold_port}"
+                targets = [
+                    ("minimal Django view, 20 KB template", f"http://127.0.0.1:{minimal_port}/", False),
+                    ("clip page, uncached, parts warm", clip, True),
+                    ("news list, uncached, parts warm", site.url("/news/"), True),
+                    ("clip page, uncached, cold", f"{cold}/news/bench-clip-500/", True),
+                    ("news list, uncached, cold", f"{cold}/news/", True),
+                ]
             results = {name: [] for name, _, _ in targets}
             for round_ in range(3):
                 for name, url, cookie in targets:
@@ -206,6 +236,8 @@ def main():
                     print(f"  round {round_ + 1}: {name}: {rate:.0f} req/s", flush=True)
             # wrk stops mid-request, so its totals cannot be compared with the counter: count
             # exactly 400 concurrent downloads (both ways in) instead.
+            if args.miss:
+                raise _Done
             count_code = (
                 "from news.models import Attachment\n"
                 f"print(Attachment.objects.get(pk={attachment_path.rstrip('/').rsplit('/', 1)[1]}).download_count)"
@@ -216,6 +248,8 @@ def main():
                 result = load(url, 200, 16)
                 sent += result.requests - result.errors
             downloads, counted = sent, int(site.manage_python(count_code)) - before
+        except _Done:
+            downloads = counted = None
         finally:
             for process in processes:
                 process.terminate()
@@ -223,7 +257,7 @@ def main():
             site.stop()  # its connections too, before the database is dropped
             drop()
     median = {name: statistics.median(values) for name, values in results.items()}
-    whitenoise = median["WhiteNoise: the same bytes"] or float("nan")
+    whitenoise = median.get("WhiteNoise: the same bytes") or float("nan")
     minimal = median["minimal Django view, 20 KB template"] or float("nan")
     stack = "SQLite, local-memory cache" if args.stack == "sqlite" else "PostgreSQL + Redis (the production stack)"
     lines = [
@@ -250,16 +284,17 @@ def main():
         else:
             ratio = f"{value / minimal:.2f} of the minimal view"
         lines.append(f"| {name} | {value:,.0f} | {ratio} |")
-    lines.append("")
-    lines.append(
-        f"Downloads of the attachment: {downloads:,} sent, {counted:,} counted"
-        + (" (exact)" if downloads == counted else " — NOT EXACT")
-    )
+    if downloads is not None:
+        lines.append("")
+        lines.append(
+            f"Downloads of the attachment: {downloads:,} sent, {counted:,} counted"
+            + (" (exact)" if downloads == counted else " — NOT EXACT")
+        )
     text = "\n".join(lines)
     print("\n" + text)
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "throughput.txt").write_text(text + "\n", encoding="utf-8")
+    (out / f"throughput{'-miss' if args.miss else ''}-{args.stack}.txt").write_text(text + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

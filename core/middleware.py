@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.middleware.gzip import GZipMiddleware
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 class RejectNulInAdminQueryMiddleware:
@@ -104,4 +106,37 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+class AdminLanguageMiddleware:
+    """The admin speaks the staff member's language; every other page speaks English.
+
+    Only paths under the admin's prefix (its own pages, the autocomplete, the editor's
+    paste endpoint, the language page) are translated: the staff member's choice
+    (core.i18n), else the browser's Accept-Language, else English. Public pages are
+    rendered in settings.LANGUAGE_CODE whatever the reader's browser asks, so the page
+    cache (which knows nothing of languages) never stores a Korean copy of a page. The
+    language is reset after each response: a thread that served the admin in Korean
+    must not render the next public page in Korean.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = reverse("admin:index")
+
+    def __call__(self, request):
+        from core.i18n import admin_language  # core.i18n reads the models: not at import time
+
+        in_admin = request.path_info.startswith(self.admin_prefix)
+        language = admin_language(request) if in_admin else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()
+        if in_admin:
+            response.headers.setdefault("Content-Language", language)
+            patch_vary_headers(response, ("Accept-Language",))
         return response

@@ -10,7 +10,9 @@ may be staff, and staff see previews and draft banners.
 
 A page's cache key is made of the query parameters that page reads, in a fixed
 order: `?utm_source=x` or a reordered query shares the entry of the plain page,
-so nobody can fill the cache by inventing parameters.
+so nobody can fill the cache by inventing parameters. The view, and so its template,
+is given a `request.GET` holding only those parameters: what it cannot read cannot
+change the page stored for everyone.
 
 A cached page carries a weak ETag (the hash of the cached copy) and answers
 If-None-Match with 304.
@@ -32,14 +34,17 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
+
+from . import metrics
 
 GENERATION_KEY = "pages:generation"
 
 
 def generation():
+    """The current generation; None while Redis is unavailable (every page is then a miss)."""
     value = cache.get(GENERATION_KEY)
     if value is None:
         cache.add(GENERATION_KEY, time.time_ns(), None)
@@ -47,29 +52,41 @@ def generation():
     return value
 
 
-def _bump():
+def bump_generation():
+    """Forget every cached page (a new generation). Also run when Redis answers again after
+    an outage, and by `deploy/prod.sh up` and a restore."""
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:
+    except ValueError:  # not there yet, or Redis unavailable (then there is nothing cached to forget)
         cache.set(GENERATION_KEY, time.time_ns(), None)
 
 
 def content_changed(*args, **kwargs):
     """Forget every cached page now, and again once the change is committed
     (a page rendered in between may hold the old content). A signal receiver."""
-    _bump()
-    transaction.on_commit(_bump)
+    bump_generation()
+    transaction.on_commit(bump_generation)
 
 
-def invalidate_on_change(*senders):
-    """Connect models (and many-to-many `through` models) whose changes show on public pages."""
+def invalidate_on_change(*senders, shown=None):
+    """Connect models (and many-to-many `through` models) whose changes show on public pages.
+
+    `shown(instance)`, if given, says whether a row can show on a public page at all: the save
+    or delete of a row it rejects (a draft's row, say) leaves the cached pages alone."""
+    receiver = content_changed
+    if shown is not None:
+
+        def receiver(sender, instance, **kwargs):
+            if shown(instance):
+                content_changed()
+
     for sender in senders:
         label = sender._meta.label
         if sender._meta.auto_created:
             m2m_changed.connect(content_changed, sender=sender, dispatch_uid=f"page-cache-m2m-{label}")
         else:
-            post_save.connect(content_changed, sender=sender, dispatch_uid=f"page-cache-save-{label}")
-            post_delete.connect(content_changed, sender=sender, dispatch_uid=f"page-cache-delete-{label}")
+            post_save.connect(receiver, sender=sender, weak=False, dispatch_uid=f"page-cache-save-{label}")
+            post_delete.connect(receiver, sender=sender, weak=False, dispatch_uid=f"page-cache-delete-{label}")
 
 
 def may_use_cache(request):
@@ -85,8 +102,11 @@ def page_key(name, request=None, params=(), args=()):
             values = sorted(request.GET.getlist(param))
             if values:
                 query.extend((param, value) for value in values)
+    current = generation()
+    if current is None:  # Redis unavailable: no page is looked up or stored
+        return None
     digest = hashlib.sha256(urlencode(query).encode()).hexdigest()[:32]
-    return f"page:{generation()}:{name}:{digest}"
+    return f"page:{current}:{name}:{digest}"
 
 
 def offer(response, fill=None, meta=None, expires=None):
@@ -128,6 +148,17 @@ class CachedPage:
         return page_key(self.name, request, self.params, args=[*match.args, *sorted(match.kwargs.items())])
 
 
+def only_params(query, params):
+    """A copy of the QueryDict `query` holding only `params`."""
+    kept = QueryDict(mutable=True)
+    for param in params:
+        values = query.getlist(param)
+        if values:
+            kept.setlist(param, values)
+    kept._mutable = False
+    return kept
+
+
 def cached_page(name, params=(), hit=None, serve=None):
     """Mark a view whose page is the same for every anonymous reader, given its URL arguments
     and the query parameters in `params`: PageCacheMiddleware serves it from the cache.
@@ -139,6 +170,9 @@ def cached_page(name, params=(), hit=None, serve=None):
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
+            # The view and its template see only the parameters the cache key is made of: one
+            # reading anything else (`?utm_source=x`) would store its page under the plain one's key.
+            request.GET = only_params(request.GET, spec.params)
             response = view(request, *args, **kwargs)
             if serve is None and getattr(response, "page_cache_entry", None) is None:
                 response = offer(response)
@@ -191,7 +225,9 @@ class PageCacheMiddleware:
             spec = getattr(match.func, "page_cache", None) if match else None
             if spec is not None:
                 key = spec.key(request, match)
+            if key is not None:
                 response = self.cached(request, spec, cache.get(key))
+                metrics.page_cache(spec.name, hit=response is not None)
                 if response is not None:
                     return response
         response = self.get_response(request)
@@ -221,7 +257,10 @@ class PageCacheMiddleware:
         if not_modified is not response:
             return not_modified
         if fill is not None:
-            response.content = fill(entry["content"].decode()).encode()
+            try:
+                response.content = fill(entry["content"].decode()).encode()
+            except DatabaseError:
+                return None  # as above: the view answers it (a view counted once, by its request id)
         return response
 
     def store(self, key, request, response):

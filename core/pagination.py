@@ -5,7 +5,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 
 
 class DeferredJoinPaginator(Paginator):
@@ -19,11 +19,15 @@ class DeferredJoinPaginator(Paginator):
     `count_key` (a page-cache key: it changes with every edit, see core.page_cache) the
     count is kept in the cache until `valid_until()` (a timestamp, or None for no limit
     but the page cache's), the next moment the rows change by the clock alone.
+
+    With `rows` (a function of a queryset), the page's rows are `rows(queryset)`: what a list shows
+    of each row (annotations, prefetches) is added for the rows of the page only. A page's rows are
+    fetched when first used: a page whose rendered rows are kept (core.fragments) fetches none.
     """
 
-    def __init__(self, *args, count_key=None, valid_until=None, **kwargs):
+    def __init__(self, *args, count_key=None, valid_until=None, rows=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.count_key, self.valid_until = count_key, valid_until
+        self.count_key, self.valid_until, self.rows = count_key, valid_until, rows
 
     @cached_property
     def count(self):
@@ -45,8 +49,12 @@ class DeferredJoinPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = self.object_list.values("pk")[bottom:top]
-        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+        object_list, rows = self.object_list, self.rows or (lambda queryset: queryset)
+
+        def fetch():
+            return list(rows(object_list.filter(pk__in=object_list.values("pk")[bottom:top])))
+
+        return self._get_page(SimpleLazyObject(fetch), number, self)
 
 
 class SafePaginationMixin:

@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
 # Marks around matched words in a search excerpt, as the database returns it: control
-# characters, which stored text never holds (see news.sanitising.plain_text).
+# characters, which stored text never holds (see core.text.plain_text).
 HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
 _HIGHLIGHTED = re.compile(f"{HIGHLIGHT_START}([^{HIGHLIGHT_START}{HIGHLIGHT_END}]*){HIGHLIGHT_END}")

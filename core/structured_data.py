@@ -34,6 +34,12 @@ def city():
     }
 
 
+def author(item):
+    """Who speaks in a piece of content (a news clip), as a schema.org organisation: the city (its department, once
+    clips name one), never an editor's login. The feed and the PDF use its "name"."""
+    return city()
+
+
 def breadcrumb_list(crumbs):
     """A BreadcrumbList for `crumbs`, the (url or None, label) pairs the page shows after Home."""
     items = [("/", "Home"), *crumbs]

@@ -9,6 +9,8 @@ from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Feedback
 
@@ -43,9 +45,9 @@ class FeedbackAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Helpful", ordering="helpful")
+    @admin.display(description=gettext_lazy("Helpful"), ordering="helpful")
     def answer(self, obj):
-        return {True: "Yes", False: "No", None: "—"}[obj.helpful]
+        return {True: _("Yes"), False: _("No"), None: "—"}[obj.helpful]
 
     def get_urls(self):
         own = [
@@ -87,7 +89,7 @@ class FeedbackAdmin(admin.ModelAdmin):
             page["entries_url"] = reverse("admin:gwangju_site_feedback_changelist") + f"?page_path={page['page_path']}"
         context = {
             **self.admin_site.each_context(request),
-            "title": "Feedback by page",
+            "title": _("Feedback by page"),
             "opts": self.model._meta,
             "pages": pages,
         }
@@ -98,7 +100,7 @@ class FeedbackAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return self._csv_response(Feedback.objects.all())
 
-    @admin.action(description="Export selected feedback as CSV")
+    @admin.action(description=gettext_lazy("Export selected feedback as CSV"))
     def export_csv(self, request, queryset):
         return self._csv_response(queryset)
 

@@ -11,7 +11,6 @@ Feedback changes nothing but an anonymous tally, so no reader's rights are at st
 """
 
 import hashlib
-import re
 from urllib.parse import urlsplit
 
 from axes.helpers import get_client_ip_address
@@ -20,13 +19,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.urls import Resolver404, resolve
 
+from core.text import strip_control_characters
 from news.models import NewsClip
 from policies.models import Objective
 from projects.models import Project
 
 COMMENT_MAX = 500
-# Tab and newline stay; other control characters are noise or an attack.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _title(model, field, **lookup):
@@ -82,7 +80,9 @@ class FeedbackForm(forms.Form):
     )
 
     def clean_comment(self):
-        return CONTROL_CHARACTERS.sub("", self.cleaned_data["comment"]).strip()
+        # Browsers send a textarea's line breaks as CRLF; stored as "\n", like every other text.
+        comment = self.cleaned_data["comment"].replace("\r\n", "\n").replace("\r", "\n")
+        return strip_control_characters(comment).strip()
 
     def clean(self):
         cleaned = super().clean()

@@ -102,6 +102,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request id (from nginx) for the logs, then metrics for every response, cached ones too.
+    "core.logging.RequestIdMiddleware",
+    "core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -115,6 +118,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The admin's language (the staff member's choice, else the browser's); English elsewhere.
+    "core.middleware.AdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -163,6 +168,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Public pages are cached for anonymous readers until content changes, and at
 # most this long (the delay before a scheduled clip shows up in lists).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+# Parts of public pages (the clip page's article, a list's rows) kept under the same rule
+# (core.fragments); off only to measure the fully cold path (bench/).
+FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", True)
 
 # "Was this page helpful?" answers accepted per minute from one address (more get a 429).
 FEEDBACK_MAX_PER_MINUTE = env_int("FEEDBACK_MAX_PER_MINUTE", 10)
@@ -171,8 +179,16 @@ FEEDBACK_MAX_PER_MINUTE = env_int("FEEDBACK_MAX_PER_MINUTE", 10)
 KOREAN_SITE_URL = os.environ.get("KOREAN_SITE_URL", "https://www.gwangju.go.kr/")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds a Redis call may take before it counts as a failure (a cache miss, core.cache).
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.25"))
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -188,7 +204,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# The public site is English only; the admin speaks Korean or English, per staff account
+# (core.middleware.AdminLanguageMiddleware, core.i18n). The Korean catalogue is in locale/.
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ko", "한국어")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Seoul"
 FORMAT_MODULE_PATH = "gwangju_site.formats"
 USE_I18N = True
@@ -203,11 +223,17 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 PROTECTED_MEDIA_ROOT = Path(os.environ.get("PROTECTED_MEDIA_ROOT", VAR_DIR / "protected"))
 # Where generated PDFs of clip pages are cached.
 PDF_CACHE_ROOT = Path(os.environ.get("PDF_CACHE_ROOT", VAR_DIR / "pdf-cache"))
+# A page PDF renders in a process of its own (news/pdf_worker.py), stopped after this many seconds
+# and past this much memory; one render per clip at a time, others wait this long for it. Render
+# plus wait stay under GUNICORN_TIMEOUT and nginx's 60 s upstream timeout.
+PDF_RENDER_SECONDS = env_int("PDF_RENDER_SECONDS", 30)
+PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024)
+PDF_LOCK_WAIT_SECONDS = env_int("PDF_LOCK_WAIT_SECONDS", 10)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "protected": {
-        "BACKEND": "news.uploads.ProtectedStorage",
+        "BACKEND": "core.storage.ProtectedStorage",
         "OPTIONS": {"base_url": None},  # its location is PROTECTED_MEDIA_ROOT
     },
     "staticfiles": {
@@ -227,6 +253,17 @@ PROTECTED_MEDIA_INTERNAL_URL = os.environ.get("PROTECTED_MEDIA_INTERNAL_URL", "/
 if DOWNLOAD_SENDFILE not in {"", "x-accel-redirect", "x-sendfile"}:
     raise ImproperlyConfigured("DOWNLOAD_SENDFILE must be empty, 'x-accel-redirect' or 'x-sendfile'.")
 
+# Document attachments (HWP/HWPX, Office, ODF) get a PDF for reading in the browser, made by
+# `manage.py convert_attachments` in sandboxed processes (core/conversion.py, news/files/conversions.py):
+# each within these limits, at most CONVERSION_CONCURRENCY at once per host, each failure retried
+# until CONVERSION_MAX_ATTEMPTS. Slots, temporary folders and the unpacked fonts live in CONVERSION_WORK_DIR.
+CONVERSION_WORK_DIR = Path(os.environ.get("CONVERSION_WORK_DIR", VAR_DIR / "conversions"))
+CONVERSION_TIME_LIMIT = env_int("CONVERSION_TIME_LIMIT", 120)  # seconds
+CONVERSION_MEMORY_LIMIT_MB = env_int("CONVERSION_MEMORY_LIMIT_MB", 1536)
+CONVERSION_CONCURRENCY = env_int("CONVERSION_CONCURRENCY", 1)
+CONVERSION_MAX_ATTEMPTS = env_int("CONVERSION_MAX_ATTEMPTS", 2)
+CONVERSION_TEXT_LIMIT = env_int("CONVERSION_TEXT_LIMIT", 200_000)  # characters of text kept for search
+
 # Upload limits, in bytes (per kind) and pixels.
 UPLOAD_MAX_ATTACHMENT_BYTES = env_int("UPLOAD_MAX_ATTACHMENT_BYTES", 100 * 1024 * 1024)
 UPLOAD_MAX_IMAGE_BYTES = env_int("UPLOAD_MAX_IMAGE_BYTES", 20 * 1024 * 1024)
@@ -241,6 +278,30 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 2_000)
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 50)
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+
+# E-mail (the review workflow's notifications, news/publishing/notifications.py). Without EMAIL_HOST
+# nothing is sent: development prints each message to the console, production sends none (the admin's
+# notices are still made). A mail server that is slow or gone holds an editor's click at most
+# EMAIL_TIMEOUT seconds and never undoes it: the failure is logged.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_PORT = env_int("EMAIL_PORT", 465 if EMAIL_USE_SSL else 587 if EMAIL_USE_TLS else 25)
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "5"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Gwangju Newsroom <newsroom@localhost>")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS, port 587) or EMAIL_USE_SSL (port 465), not both.")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+
+# The background link check (news/links/checks.py) refuses addresses on private networks unless told.
+LINK_CHECK_PRIVATE_NETWORKS = env_bool("LINK_CHECK_PRIVATE_NETWORKS", False)
 
 # Security headers, on every response.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -293,18 +354,51 @@ AXES_RESET_ON_SUCCESS = True
 # and only that, in X-Forwarded-For, and gunicorn listens on 127.0.0.1 only, so no
 # client can set it. Without this every client would share nginx's address, and five
 # bad passwords from anyone would lock a username out for everyone.
-_PROXIES = env_int("AXES_PROXY_COUNT", 0)
+_PROXIES = PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 if _PROXIES:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
     # django-ipware counts the proxies listed in the header, not the last one (REMOTE_ADDR).
     AXES_IPWARE_PROXY_COUNT = _PROXIES - 1
 
+# The operator's view (gwangju_site.status): /metrics and /healthz/ready answer the machine
+# itself, or anyone sending "Authorization: Bearer <METRICS_TOKEN>" (empty: nobody else).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# Below this much free space where the protected files live, the readiness report says "degraded".
+READY_MIN_FREE_MB = env_int("READY_MIN_FREE_MB", 1024)
+# Touched by every scheduler run (news publish_scheduled); its age is reported.
+SCHEDULER_HEARTBEAT_FILE = Path(os.environ.get("SCHEDULER_HEARTBEAT_FILE", VAR_DIR / "scheduler-last-run"))
+
+# Logs: one line per record, UTC timestamps (ISO 8601, "Z"), nginx's request id on every
+# line logged while a request is answered (core.logging). To stderr (the journal, or the
+# arrangement's gunicorn log) and, with LOG_FILE, to that file too (reopened when
+# logrotate moves it).
+LOG_FILE = os.environ.get("LOG_FILE", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "core.logging.UTCFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [req=%(request_id)s] %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+        **(
+            {
+                "file": {
+                    "class": "logging.handlers.WatchedFileHandler",
+                    "filename": LOG_FILE,
+                    "formatter": "plain",
+                    "filters": ["request_id"],
+                }
+            }
+            if LOG_FILE
+            else {}
+        ),
+    },
+    "root": {"handlers": ["console", *(["file"] if LOG_FILE else [])], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint and fontTools narrate every step at INFO.

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_safe
 
 from core.page_cache import page_key
 from news.models import NewsClip
-from news.published import published_state
+from news.publishing.state import published_state
 from policies.models import Achievement, Objective
 from projects.models import Project
 
@@ -146,12 +146,13 @@ def _build(section, page):
 @require_safe
 def sitemap(request, section="index", page=1):
     key = page_key("sitemap", args=[section, page])
-    built = cache.get(key)
+    built = cache.get(key) if key else None  # no key: Redis unavailable, build it every time
     if built is None:
         content, latest = _build(section, page)
         content = content.encode()
         built = (content, f'"{hashlib.sha256(content).hexdigest()[:32]}"', latest)
-        cache.set(key, built, settings.PAGE_CACHE_SECONDS)
+        if key:
+            cache.set(key, built, settings.PAGE_CACHE_SECONDS)
     content, etag, latest = built
     last_modified = int(latest.timestamp()) if latest else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)

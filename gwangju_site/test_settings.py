@@ -15,6 +15,11 @@ _tmp = tempfile.mkdtemp(prefix="gwangju-test-")
 atexit.register(shutil.rmtree, _tmp, ignore_errors=True)
 os.environ.setdefault("PROTECTED_MEDIA_ROOT", os.path.join(_tmp, "protected"))
 os.environ.setdefault("PDF_CACHE_ROOT", os.path.join(_tmp, "pdf-cache"))
+os.environ.setdefault("CONVERSION_WORK_DIR", os.path.join(_tmp, "conversions"))
+# A page PDF on a busy test machine (two test processes beside other work) must not run into the
+# production time limit and answer 503; tests/news/files/test_pdf_limits.py sets its own limits.
+os.environ.setdefault("PDF_RENDER_SECONDS", "300")
+os.environ.setdefault("PDF_LOCK_WAIT_SECONDS", "300")
 
 from .settings import *  # noqa: E402,F403
 from .settings import STORAGES  # noqa: E402

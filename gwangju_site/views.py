@@ -188,7 +188,8 @@ def _feedback_form_for(request):
     attachment_id = request.GET.get("attachment", "")
     if attachment_id:
         attachment = (
-            Attachment.objects.filter(clip__in=NewsClip.objects.published(), pk=attachment_id)
+            Attachment.objects.live()
+            .filter(clip__in=NewsClip.objects.published(), pk=attachment_id)
             .select_related("clip")
             .first()
             if attachment_id.isdigit()

@@ -1,7 +1,12 @@
 """Full-text search over news clips, on PostgreSQL and on SQLite alike.
 
-What is searched: the title (weighted most), the subtitle, highlights and the attachments'
-display titles and original file names (Korean included), then the body as plain text.
+What is searched: the title (weighted most), the subtitle, highlights and the live attachments'
+display titles and original file names (Korean included), then the body as plain text. Only
+what the public sees goes in: the clip's row (a draft lives in a revision) and its live
+attachments (`ClipFileQuerySet.live()`, never a draft's pending rows), and last the text of
+those live attachments (read from their PDFs, news.files.conversions). A result whose body does
+not hold the words shows the passage of the attachment that does ("…found in 2019_budget.hwp: …",
+`attachment_passages`).
 
 - PostgreSQL: `NewsClip.search_vector`, a stored tsvector with a GIN index, queried with
   websearch_to_tsquery, ordered by ts_rank, excerpts from ts_headline.
@@ -10,12 +15,14 @@ display titles and original file names (Korean included), then the body as plain
 
 Both run the same parsed query (core.search.parse_query), so a search matches the same
 clips on both. The index is brought up to date in the same transaction as the change:
-`index_clips` after a clip or one of its attachments is saved or deleted (news/signals.py),
+`index_clips` after a clip or one of its live attachments is saved or deleted (the receivers at the end),
 and once for all clips after a bulk load.
 
 A search ranks the newest MAX_CANDIDATES matching clips, not every match: a word found in
 most of 100,000 clips would otherwise mean ranking all of them for every request.
 """
+
+import re
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
@@ -23,8 +30,11 @@ from django.db import OperationalError, connection, models, transaction
 from django.db.models import F, Func, OuterRef, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from core.search import HIGHLIGHT_END, HIGHLIGHT_START
+from news.models import Attachment, Conversion, NewsClip
 
 CONFIG = "english"
 FTS_TABLE = "news_clip_fts"
@@ -43,60 +53,90 @@ def _postgres():
 # --- the index -------------------------------------------------------------------
 
 
-def _attachment_names_pg():
-    from .models import Attachment
+class _GroupConcat(models.Aggregate):
+    """SQLite's group_concat(X, separator): Django 5.2's StringAgg is PostgreSQL's only."""
 
-    # translate(): "2024_광주_report.pdf" is one "file" token to PostgreSQL's parser; we want its words.
-    words = Func(F("original_name"), Value("._-"), Value("   "), function="translate", output_field=models.TextField())
-    names = Concat(F("title"), Value(" "), words, output_field=models.TextField())
+    function = "GROUP_CONCAT"
+    output_field = models.TextField()
+
+
+def _attachment_names():
+    """The display titles and file names of a clip's live attachments, for the clip's index entry.
+
+    Live rows only (`ClipFileQuerySet.live()`): a pending row belongs to an unpublished draft,
+    and its words in the public index would let anyone confirm an embargoed file's name."""
+    text = models.TextField()
+    if _postgres():
+        # translate(): "2024_광주_report.pdf" is one "file" token to PostgreSQL's parser; we want its words.
+        words = Func(F("original_name"), Value("._-"), Value("   "), function="translate", output_field=text)
+        names = StringAgg(Concat(F("title"), Value(" "), words, output_field=text), " ")
+    else:
+        # FTS5's unicode61 tokenizer already splits file names at ".", "_" and "-".
+        names = _GroupConcat(Concat(F("title"), Value(" "), F("original_name"), output_field=text), Value(" "))
     return Coalesce(
         Subquery(
-            Attachment.objects.filter(clip=OuterRef("pk"))
+            Attachment.objects.live()
+            .filter(clip=OuterRef("pk"))
             .order_by()
             .values("clip")
-            .annotate(names=StringAgg(names, " "))
+            .annotate(names=names)
             .values("names"),
-            output_field=models.TextField(),
+            output_field=text,
         ),
         Value(""),
-        output_field=models.TextField(),
+        output_field=text,
     )
 
 
-def _fts_insert_sql(where):
-    # FTS5's unicode61 tokenizer already splits file names at ".", "_" and "-".
-    return (
-        f"INSERT INTO {FTS_TABLE}(rowid, title, extra, body) "
-        "SELECT c.id, c.title, c.subtitle || ' ' || c.highlights || ' ' || coalesce("
-        "(SELECT group_concat(a.title || ' ' || a.original_name, ' ') FROM news_attachment a WHERE a.clip_id = c.id),"
-        f" ''), c.body_text FROM news_newsclip c {where}"
+def _attachment_text():
+    """The text of a clip's live attachments (news.files.conversions), for its index entry."""
+    text = models.TextField()
+    joined = StringAgg("text", " ") if _postgres() else _GroupConcat(F("text"), Value(" "))
+    return Coalesce(
+        Subquery(
+            Conversion.objects.filter(attachment__clip=OuterRef("pk"), attachment__in=Attachment.objects.live())
+            .order_by()
+            .values("attachment__clip")
+            .annotate(joined=joined)
+            .values("joined"),
+            output_field=text,
+        ),
+        Value(""),
+        output_field=text,
     )
 
 
 def index_clips(ids=None):
     """Bring the search index up to date for the clips with `ids` (all clips when None)."""
-    from .models import NewsClip
-
     if ids is not None:
         ids = list(ids)
         if not ids:
             return
+    clips = NewsClip.objects.all() if ids is None else NewsClip.objects.filter(pk__in=ids)
     if _postgres():
-        clips = NewsClip.objects.all() if ids is None else NewsClip.objects.filter(pk__in=ids)
         clips.update(
             search_vector=SearchVector("title", weight="A", config=CONFIG)
-            + SearchVector("subtitle", "highlights", _attachment_names_pg(), weight="B", config=CONFIG)
+            + SearchVector("subtitle", "highlights", _attachment_names(), weight="B", config=CONFIG)
             + SearchVector("body_text", weight="C", config=CONFIG)
+            + SearchVector(_attachment_text(), weight="D", config=CONFIG)
         )
         return
+    extra = Concat(
+        F("subtitle"), Value(" "), F("highlights"), Value(" "), _attachment_names(), output_field=models.TextField()
+    )
+    rows = (
+        clips.order_by()
+        .annotate(extra=extra, files=_attachment_text())
+        .values_list("pk", "title", "extra", "body_text", "files")
+    )
+    select, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         if ids is None:
             cursor.execute(f"DELETE FROM {FTS_TABLE}")
-            cursor.execute(_fts_insert_sql(""))
         else:
             marks = ", ".join(["%s"] * len(ids))
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", ids)
-            cursor.execute(_fts_insert_sql(f"WHERE c.id IN ({marks})"), ids)
+        cursor.execute(f"INSERT INTO {FTS_TABLE}(rowid, title, extra, body, files) {select}", params)
 
 
 def unindex_clip(clip_id):
@@ -215,6 +255,9 @@ class SearchResults:
             )
             for pk, clip in by_id.items():
                 clip.headline = headlines.get(pk, "")
+        unmarked = [pk for pk, clip in by_id.items() if HIGHLIGHT_START not in (clip.headline or "")]
+        for pk, (name, passage) in attachment_passages(unmarked, self.parsed).items():
+            by_id[pk].headline, by_id[pk].found_in = passage, name
         return [by_id[pk] for pk in ids if pk in by_id]
 
     def count(self):
@@ -235,12 +278,50 @@ class SearchResults:
         return iter(self._rows(self._candidates()))
 
 
+def attachment_passages(clip_ids, parsed):
+    """{clip id: (file name, passage)} for the clips among `clip_ids` whose live attachments'
+    text holds the search's words: the first such attachment, the words marked as in a headline.
+    One query, for the few results shown."""
+    if not clip_ids:
+        return {}
+
+    pattern = _words_pattern(parsed)
+    found = {}
+    rows = (
+        Conversion.objects.filter(attachment__clip__in=clip_ids, attachment__pending=False)
+        .exclude(text="")
+        .order_by("attachment__position", "attachment__pk")
+        .values_list("attachment__clip", "attachment__original_name", "text")
+    )
+    for clip_id, name, text in rows:
+        if clip_id in found:
+            continue
+        match = pattern.search(text)
+        if match:
+            found[clip_id] = (name, _passage(text, match, pattern))
+    return found
+
+
+def _words_pattern(parsed):
+    """The required words of `parsed` as one regular expression: each word as a word start (so
+    "budget" also finds "budgets"; stems the database matches beyond that are not marked)."""
+    terms = []
+    for group in parsed.groups:
+        for words in group.required:
+            terms.append(r"\W+".join(re.escape(word) for word in words))
+    return re.compile(r"(?<!\w)(?:" + "|".join(terms or ["(?!)"]) + ")", re.IGNORECASE)
+
+
+def _passage(text, first, pattern):
+    words = text[: first.start()].split()[-EXCERPT_WORDS // 3 :]
+    rest = text[first.start() :].split()[: EXCERPT_WORDS - len(words)]
+    passage = " ".join([*words, *rest])
+    marked = pattern.sub(lambda m: f"{HIGHLIGHT_START}{m.group(0)}{HIGHLIGHT_END}", passage)
+    return ("…" if len(words) < len(text[: first.start()].split()) else "") + marked + "…"
+
+
 def _fts_matching(match):
     return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
-
-
-def _fts_match(match):
-    return RawSQL(f"{FTS_TABLE} MATCH %s", [match], output_field=models.BooleanField())
 
 
 def _fts_ranks(match, ids):
@@ -253,7 +334,7 @@ def _fts_ranks(match, ids):
     wanted = set(ids)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT rowid, -bm25({FTS_TABLE}, 10.0, 4.0, 1.0) FROM {FTS_TABLE} "
+            f"SELECT rowid, -bm25({FTS_TABLE}, 10.0, 4.0, 1.0, 0.5) FROM {FTS_TABLE} "
             f"WHERE {FTS_TABLE} MATCH %s AND rowid BETWEEN %s AND %s",
             [match, min(ids), max(ids)],
         )
@@ -271,3 +352,34 @@ def _fts_rows(column, params, match, ids):
             [*params, match, *ids],
         )
         return cursor.fetchall()
+
+
+# The index follows clips and attachments, in the same transaction (connected in NewsConfig.ready).
+
+
+@receiver(post_save, sender=NewsClip)
+def index_clip(sender, instance, **kwargs):
+    index_clips([instance.pk])
+
+
+@receiver(post_delete, sender=NewsClip)
+def unindex_deleted_clip(sender, instance, **kwargs):
+    unindex_clip(instance.pk)
+
+
+@receiver(post_save, sender=Attachment)
+@receiver(post_delete, sender=Attachment)
+def index_attachment_names(sender, instance, **kwargs):
+    # A pending row (a draft's) is not in the index: its save or delete changes nothing there.
+    # It goes in when publishing saves it live (news.publishing.workflow._apply) or saves the clip.
+    if instance.is_live():
+        index_clips([instance.clip_id])
+
+
+@receiver(post_save, sender=Conversion)
+@receiver(post_delete, sender=Conversion)
+def index_attachment_text(sender, instance, raw=False, **kwargs):
+    """An attachment's text (news.files.conversions) joins or leaves its clip's index."""
+    if raw or not instance.attachment.is_live():
+        return
+    index_clips([instance.attachment.clip_id])

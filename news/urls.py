@@ -1,11 +1,11 @@
 from django.urls import path
 
-from core.conditional import conditional_on
+from core.http.conditional import conditional_on
 from core.page_cache import cached_page
-
-from . import download_views, views
-from .counters import cached_clip_hit
-from .feeds import LatestClipsFeed, clips_state
+from news.files import views as download_views
+from news.public import views
+from news.public.counters import cached_clip_hit
+from news.public.feeds import LatestClipsFeed, clips_state
 
 app_name = "news"
 cached_attachment = cached_page("attachment", serve=download_views.serve_cached_attachment)
@@ -25,6 +25,7 @@ urlpatterns = [
         {"as_pdf": True},
         name="attachment_pdf",
     ),
+    path("<slug:slug>/attachments/<int:pk>/view/", download_views.attachment_view, name="attachment_view"),
     path("<slug:slug>/attachments.zip", download_views.bundle, name="bundle"),
     path("<slug:slug>/page.pdf", download_views.page_pdf, name="pdf"),
     path("<slug:slug>/photos/<int:pk>/<str:size>/", download_views.photo, name="photo"),

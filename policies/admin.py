@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
-from core.admin_base import METADATA_FIELDSET, AuditedAdmin
-from core.admin_widgets import RelatedFieldsAdminMixin
+from core.admin.base import METADATA_FIELDSET, AuditedAdmin
+from core.admin.widgets import RelatedFieldsAdminMixin
 
 from .models import Achievement, Field, Objective, Principle
 
@@ -25,7 +26,7 @@ class FieldAdmin(RelatedFieldsAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(num_achievements=Count("achievements"))
 
-    @admin.display(description="Achievements", ordering="num_achievements")
+    @admin.display(description=_("Achievements"), ordering="num_achievements")
     def achievement_count(self, obj):
         return obj.num_achievements
 

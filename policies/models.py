@@ -1,6 +1,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from core.models import TimestampedModel
 from core.rich_text import RichTextField
@@ -14,17 +15,19 @@ class Principle(ControlCharacterFreeMixin, models.Model):
     """The administration's guiding principles: values, devices, objective, vision."""
 
     class Kind(models.TextChoices):
-        VALUE = "value", "Administrative value"
-        DEVICE = "device", "Policy device"
-        OBJECTIVE = "objective", "Policy objective"
-        VISION = "vision", "Vision"
+        VALUE = "value", _("Administrative value")
+        DEVICE = "device", _("Policy device")
+        OBJECTIVE = "objective", _("Policy objective")
+        VISION = "vision", _("Vision")
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    position = models.PositiveSmallIntegerField(default=0)
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
 
     class Meta:
+        verbose_name = _("principle")
+        verbose_name_plural = _("principles")
         ordering = ["kind", "position"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "title"], name="principle_unique_title_per_kind"),
@@ -40,13 +43,16 @@ class Field(ControlCharacterFreeMixin, models.Model):
     number = models.PositiveSmallIntegerField(
         unique=True,
         validators=[MinValueValidator(1), MaxValueValidator(6)],
-        error_messages={"unique": "Another field already has this number."},
+        error_messages={"unique": _("Another field already has this number.")},
+        verbose_name=_("number"),
     )
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    slug = models.SlugField(max_length=100, unique=True, verbose_name=_("slug"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
 
     class Meta:
+        verbose_name = _("policy field")
+        verbose_name_plural = _("policy fields")
         ordering = ["number"]
         constraints = [
             models.CheckConstraint(
@@ -64,26 +70,30 @@ class Field(ControlCharacterFreeMixin, models.Model):
 
 
 class Achievement(TimestampedModel):
-    field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="achievements")
+    field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="achievements", verbose_name=_("field"))
     number = models.PositiveSmallIntegerField(
         unique=True,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="1 to 100.",
-        error_messages={"unique": "Another achievement already has this number."},
+        help_text=_("1 to 100."),
+        error_messages={"unique": _("Another achievement already has this number.")},
+        verbose_name=_("number"),
     )
-    title = models.CharField(max_length=300)
-    summary = RichTextField()
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    summary = RichTextField(verbose_name=_("summary"))
     major_rank = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
         unique=True,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
-        help_text="1 to 10 for the ten major achievements; empty for the others.",
-        error_messages={"unique": "Another achievement already has this rank."},
+        help_text=_("1 to 10 for the ten major achievements; empty for the others."),
+        error_messages={"unique": _("Another achievement already has this rank.")},
+        verbose_name=_("major rank"),
     )
-    projects = models.ManyToManyField(Project, blank=True, related_name="achievements")
+    projects = models.ManyToManyField(Project, blank=True, related_name="achievements", verbose_name=_("projects"))
 
     class Meta:
+        verbose_name = _("achievement")
+        verbose_name_plural = _("achievements")
         ordering = [models.F("major_rank").asc(nulls_last=True), "number"]
         constraints = [
             models.CheckConstraint(
@@ -112,14 +122,17 @@ class Objective(TimestampedModel):
     number = models.PositiveSmallIntegerField(
         unique=True,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
-        help_text="1 to 10, shown as ① to ⑩.",
-        error_messages={"unique": "Another objective already has this number."},
+        help_text=_("1 to 10, shown as ① to ⑩."),
+        error_messages={"unique": _("Another objective already has this number.")},
+        verbose_name=_("number"),
     )
-    title = models.CharField(max_length=300)
-    body = RichTextField()
-    projects = models.ManyToManyField(Project, blank=True, related_name="objectives")
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    body = RichTextField(verbose_name=_("body"))
+    projects = models.ManyToManyField(Project, blank=True, related_name="objectives", verbose_name=_("projects"))
 
     class Meta:
+        verbose_name = _("policy objective")
+        verbose_name_plural = _("policy objectives")
         ordering = ["number"]
         constraints = [
             models.CheckConstraint(

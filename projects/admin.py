@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from core.admin_base import METADATA_FIELDSET, AuditedAdmin
+from core.admin.base import METADATA_FIELDSET, AuditedAdmin
 
 from .models import Department, Milestone, Project
 
@@ -30,7 +31,7 @@ class ProjectAdmin(AuditedAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "body", "status", "featured"]}),
         (
-            "Dates and budget",
+            _("Dates and budget"),
             {
                 "fields": [
                     ("start_date", "start_precision"),
@@ -40,18 +41,18 @@ class ProjectAdmin(AuditedAdmin):
                 ]
             },
         ),
-        ("Where and who", {"fields": ["location", "lead_organisation", "department", "contact_title"]}),
+        (_("Where and who"), {"fields": ["location", "lead_organisation", "department", "contact_title"]}),
         METADATA_FIELDSET,
     ]
 
-    @admin.display(description="Start")
+    @admin.display(description=_("Start"))
     def start_display(self, obj):
         return obj.start_display
 
-    @admin.display(description="Target")
+    @admin.display(description=_("Target"))
     def target_display(self, obj):
         return obj.target_display
 
-    @admin.display(description="Budget", ordering="budget_won")
+    @admin.display(description=_("Budget"), ordering="budget_won")
     def budget_display(self, obj):
         return obj.budget_display

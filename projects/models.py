@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from core.models import TimestampedModel
 from core.rich_text import RichTextField
@@ -10,24 +11,31 @@ from .formatting import format_partial_date, format_won
 
 
 class DatePrecision(models.TextChoices):
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    FIRST_HALF = "h1", "First half of the year"
-    SECOND_HALF = "h2", "Latter half of the year"
-    YEAR = "year", "Year"
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    FIRST_HALF = "h1", _("First half of the year")
+    SECOND_HALF = "h2", _("Latter half of the year")
+    YEAR = "year", _("Year")
 
 
 class Department(TimestampedModel):
     """The city office responsible for a page: readers see who answers for it and how to reach them."""
 
     name = models.CharField(
-        max_length=200, unique=True, error_messages={"unique": "A department with this name exists."}
+        max_length=200,
+        unique=True,
+        error_messages={"unique": _("A department with this name exists.")},
+        verbose_name=_("name"),
     )
-    phone = models.CharField(max_length=40, blank=True, help_text="As dialled from abroad, e.g. +82-62-613-0000.")
-    email = models.EmailField(blank=True)
-    page_url = models.URLField("page", blank=True, help_text="The department's own page on the city's website.")
+    phone = models.CharField(
+        max_length=40, blank=True, help_text=_("As dialled from abroad, e.g. +82-62-613-0000."), verbose_name=_("phone")
+    )
+    email = models.EmailField(blank=True, verbose_name=_("email"))
+    page_url = models.URLField(_("page"), blank=True, help_text=_("The department's own page on the city's website."))
 
     class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
         ordering = ["name"]
 
     def __str__(self):
@@ -45,13 +53,14 @@ class ResponsibleContent(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The office readers should contact about this page.",
+        help_text=_("The office readers should contact about this page."),
+        verbose_name=_("department"),
     )
     contact_title = models.CharField(
-        "contact",
+        _("contact"),
         max_length=100,
         blank=True,
-        help_text='A role, e.g. "Press officer" — never a person\'s login.',
+        help_text=_('A role, e.g. "Press officer" — never a person\'s login.'),
     )
 
     class Meta:
@@ -71,31 +80,55 @@ class ProjectQuerySet(models.QuerySet):
 
 class Project(ResponsibleContent, TimestampedModel):
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        UNDER_WAY = "under_way", "Under way"
-        OPERATING = "operating", "Operating"
-        COMPLETED = "completed", "Completed"
+        PLANNED = "planned", _("Planned")
+        UNDER_WAY = "under_way", _("Under way")
+        OPERATING = "operating", _("Operating")
+        COMPLETED = "completed", _("Completed")
 
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True, error_messages={"unique": "A project with this slug exists."})
-    summary = models.CharField(max_length=500, help_text="One or two sentences, shown in lists and search results.")
-    body = RichTextField(blank=True, help_text="The full description on the project's page.")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
-    start_date = models.DateField(null=True, blank=True, help_text="The first day of the period when not exact.")
-    start_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.MONTH)
-    target_date = models.DateField(null=True, blank=True, help_text="The first day of the period when not exact.")
-    target_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR)
-    budget_won = models.BigIntegerField(
-        "budget (won)", null=True, blank=True, help_text="Whole won, e.g. 1236000000000 for 1.236 trillion won."
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        error_messages={"unique": _("A project with this slug exists.")},
+        verbose_name=_("slug"),
     )
-    budget_note = models.CharField(max_length=200, blank=True, help_text="e.g. '91.8 billion won from national budget'")
-    location = models.CharField(max_length=200, blank=True)
-    lead_organisation = models.CharField(max_length=200, blank=True)
-    featured = models.BooleanField(default=False, help_text="Shown on the home page.")
+    summary = models.CharField(
+        max_length=500,
+        help_text=_("One or two sentences, shown in lists and search results."),
+        verbose_name=_("summary"),
+    )
+    body = RichTextField(blank=True, help_text=_("The full description on the project's page."), verbose_name=_("body"))
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED, verbose_name=_("status"))
+    start_date = models.DateField(
+        null=True, blank=True, help_text=_("The first day of the period when not exact."), verbose_name=_("start date")
+    )
+    start_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.MONTH, verbose_name=_("start precision")
+    )
+    target_date = models.DateField(
+        null=True, blank=True, help_text=_("The first day of the period when not exact."), verbose_name=_("target date")
+    )
+    target_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR, verbose_name=_("target precision")
+    )
+    budget_won = models.BigIntegerField(
+        _("budget (won)"), null=True, blank=True, help_text=_("Whole won, e.g. 1236000000000 for 1.236 trillion won.")
+    )
+    budget_note = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. '91.8 billion won from national budget'"),
+        verbose_name=_("budget note"),
+    )
+    location = models.CharField(max_length=200, blank=True, verbose_name=_("location"))
+    lead_organisation = models.CharField(max_length=200, blank=True, verbose_name=_("lead organisation"))
+    featured = models.BooleanField(default=False, help_text=_("Shown on the home page."), verbose_name=_("featured"))
 
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -137,14 +170,18 @@ class Project(ResponsibleContent, TimestampedModel):
 
 
 class Milestone(ControlCharacterFreeMixin, models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
-    position = models.PositiveSmallIntegerField(default=0)
-    date = models.DateField(help_text="The first day of the period when not exact.")
-    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.MONTH)
-    title = models.CharField(max_length=300)
-    done = models.BooleanField(default=False)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("project"))
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
+    date = models.DateField(help_text=_("The first day of the period when not exact."), verbose_name=_("date"))
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.MONTH, verbose_name=_("date precision")
+    )
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    done = models.BooleanField(default=False, verbose_name=_("done"))
 
     class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
         ordering = ["position", "date", "id"]
         indexes = [models.Index(fields=["project", "position"], name="milestone_order_idx")]
 

@@ -26,6 +26,7 @@ class ProjectListView(FilterView):
         return super().get_context_data(
             objectives=objectives,
             selected_objective=selected,
+            filters_applied=any(self.request.GET.get(name) for name in self.filterset.filters),
             breadcrumbs=[(None, "City projects")],
             **kwargs,
         )

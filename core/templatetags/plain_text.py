@@ -1,7 +1,6 @@
-from html import unescape
-
 from django import template
-from django.utils.html import strip_tags
+
+from core import text
 
 register = template.Library()
 
@@ -9,4 +8,4 @@ register = template.Library()
 @register.filter
 def plain_text(html):
     """Rich text as plain words, for descriptions and teasers (autoescaping then escapes them once)."""
-    return " ".join(unescape(strip_tags(str(html or "").replace("</", " </"))).split())
+    return text.plain_text(str(html or ""))

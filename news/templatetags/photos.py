@@ -8,7 +8,7 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from news.renditions import WEBP, srcset_widths
+from news.files.renditions import WEBP, srcset_widths
 
 register = template.Library()
 

@@ -69,7 +69,62 @@ def paste_html(page, field, html):
         }""",
         html,
     )
+    # A paste from Word or Hancom Office is converted by the server first (static/admin-overrides/office-paste.js).
+    page.wait_for_selector(f"#id_{field}[data-pasting]", state="detached")
 
 
 # The password of the admin account the editor fixtures log in with.
 PASSWORD = "lantern-festival-2019!"
+
+
+# --- the clip change form, as an editor fills it in ------------------------------
+
+TITLE = "Lantern festival lights up the Gwangju stream"
+SLUG = "lantern-festival-gwangju-stream"
+KOREAN_PDF = "민선7기_1주년_성과.pdf"
+
+
+def fill_clip_fields(page, *, title=TITLE, slug=SLUG):
+    page.fill("#id_title", title)
+    # The admin's prepopulate script fills the slug from the title as the editor types; override it.
+    page.fill("#id_slug", "")
+    page.fill("#id_slug", slug)
+    assert page.input_value("#id_slug") == slug
+    page.fill("#id_subtitle", "Thousands of lanterns float along the restored stream")
+    page.fill("#id_highlights", "| 3,000 lanterns on the water\n| Free for every visitor")
+    paste_html(page, "body", "<p>The city held its first <strong>lantern festival</strong> on the Gwangju stream.</p>")
+    page.fill("#id_author_name", "Communications Office")
+
+
+def add_inline_row(page, group):
+    """Click the admin's "Add another …" link of an inline group; return the new form's index."""
+    index = int(page.input_value(f"#id_{group}-TOTAL_FORMS"))
+    page.click(f"#{group}-group .add-row a")
+    return index
+
+
+def set_position(page, name, value):
+    # Set through the DOM: the position input may be hidden (drag-and-drop ordering) or a number box.
+    page.locator(f'input[name="{name}"]').evaluate("(el, value) => { el.value = value; }", str(value))
+
+
+def add_photo(page, path, *, alt, caption="", position=None):
+    index = add_inline_row(page, "images")
+    page.set_input_files(f'input[name="images-{index}-image"]', path)
+    page.fill(f'[name="images-{index}-alt_text"]', alt)
+    page.fill(f'[name="images-{index}-caption"]', caption)
+    if position is not None:
+        set_position(page, f"images-{index}-position", position)
+
+
+def add_attachment(page, path, *, title="", position=None):
+    index = add_inline_row(page, "attachments")
+    page.set_input_files(f'input[name="attachments-{index}-file"]', path)
+    page.fill(f'[name="attachments-{index}-title"]', title)
+    if position is not None:
+        set_position(page, f"attachments-{index}-position", position)
+
+
+def click_step(page, step):
+    # save_on_top puts every button twice; the bottom row is the one editors use.
+    page.locator(f'button[name="_workflow"][value="{step}"]').last.click()

@@ -7,15 +7,21 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from news.models import Attachment, ClipImage, NewsClip
-from tests.conftest import image_bytes, pdf_bytes
+from tests.helpers import image_bytes, pdf_bytes
 
-from .helpers import assert_no_axe_violations, paste_html, save_screenshot
+from .helpers import (
+    KOREAN_PDF,
+    SLUG,
+    TITLE,
+    add_attachment,
+    add_photo,
+    assert_no_axe_violations,
+    click_step,
+    fill_clip_fields,
+    save_screenshot,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-TITLE = "Lantern festival lights up the Gwangju stream"
-SLUG = "lantern-festival-gwangju-stream"
-KOREAN_PDF = "민선7기_1주년_성과.pdf"
 
 
 def write(path, data):
@@ -26,52 +32,6 @@ def write(path, data):
 def protected_files():
     root = settings.PROTECTED_MEDIA_ROOT
     return {p.relative_to(root) for p in root.rglob("*") if p.is_file()} if root.exists() else set()
-
-
-def fill_clip_fields(page, *, title=TITLE, slug=SLUG):
-    page.fill("#id_title", title)
-    # The admin's prepopulate script fills the slug from the title as the editor types; override it.
-    page.fill("#id_slug", "")
-    page.fill("#id_slug", slug)
-    assert page.input_value("#id_slug") == slug
-    page.fill("#id_subtitle", "Thousands of lanterns float along the restored stream")
-    page.fill("#id_highlights", "| 3,000 lanterns on the water\n| Free for every visitor")
-    paste_html(page, "body", "<p>The city held its first <strong>lantern festival</strong> on the Gwangju stream.</p>")
-    page.fill("#id_author_name", "Communications Office")
-
-
-def add_inline_row(page, group):
-    """Click the admin's "Add another …" link of an inline group; return the new form's index."""
-    index = int(page.input_value(f"#id_{group}-TOTAL_FORMS"))
-    page.click(f"#{group}-group .add-row a")
-    return index
-
-
-def set_position(page, name, value):
-    # Set through the DOM: the position input may be hidden (drag-and-drop ordering) or a number box.
-    page.locator(f'input[name="{name}"]').evaluate("(el, value) => { el.value = value; }", str(value))
-
-
-def add_photo(page, path, *, alt, caption="", position=None):
-    index = add_inline_row(page, "images")
-    page.set_input_files(f'input[name="images-{index}-image"]', path)
-    page.fill(f'[name="images-{index}-alt_text"]', alt)
-    page.fill(f'[name="images-{index}-caption"]', caption)
-    if position is not None:
-        set_position(page, f"images-{index}-position", position)
-
-
-def add_attachment(page, path, *, title="", position=None):
-    index = add_inline_row(page, "attachments")
-    page.set_input_files(f'input[name="attachments-{index}-file"]', path)
-    page.fill(f'[name="attachments-{index}-title"]', title)
-    if position is not None:
-        set_position(page, f"attachments-{index}-position", position)
-
-
-def click_step(page, step):
-    # save_on_top puts every button twice; the bottom row is the one editors use.
-    page.locator(f'button[name="_workflow"][value="{step}"]').last.click()
 
 
 def test_editor_drafts_publishes_edits_and_unpublishes_a_clip(site, editor_page, new_context, axe, tmp_path):
@@ -163,7 +123,10 @@ def test_editor_drafts_publishes_edits_and_unpublishes_a_clip(site, editor_page,
     page.check(f'input.action-select[value="{clip.pk}"]')
     page.select_option('select[name="action"]', "unpublish")
     page.locator('button[name="index"]').click()
-    expect(page.locator(".messagelist")).to_contain_text("1 clip(s) unpublished")
+    expect(page.locator(".workflow-confirmation h2")).to_have_text("Unpublish 1 clip(s)?")
+    assert anonymous.goto(clip_url).status == 200, "nothing happens before the answer"
+    page.get_by_role("button", name="Yes, unpublish them").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 clip unpublished")
     assert anonymous.goto(clip_url).status == 404
     anonymous.goto(site + "/")
     assert anonymous.get_by_role("link", name=new_title).count() == 0
@@ -195,7 +158,7 @@ def test_staff_preview_reaches_a_drafts_files(site, editor_page, make_clip, make
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="10" height="10"/></svg>'
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"PE\x00\x00"
-# The refusal names what the file really is (news/forms.py).
+# The refusal names what the file really is (news/files/forms.py).
 PHOTO_REFUSED = r"SVG images can carry scripts|Upload a JPEG, PNG, WebP or GIF photo"
 HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
 
@@ -225,11 +188,11 @@ def test_a_refused_upload_shows_an_error_and_saves_nothing(site, editor_page, tm
         add_attachment(page, bad, title="The refused file")
     click_step(page, "save")
 
-    expect(page.locator(".errornote")).to_contain_text("Please correct the error")
+    expect(page.locator(".error-summary")).to_contain_text("Nothing was saved: correct this error.")
     assert re.search(r"/admin/news/newsclip/add/$", page.url), page.url
     group = "#images-group" if inline == "photo" else "#attachments-group"
     assert re.search(message, page.locator(f"{group} .errorlist").inner_text())
     save_screenshot(page, f"admin-refused-{inline}-{name.rsplit('.', 1)[-1]}")
     assert (NewsClip.objects.count(), ClipImage.objects.count(), Attachment.objects.count()) == rows_before
-    # The good file is only kept for the editor's next try (news/staging.py).
+    # The good file is only kept for the editor's next try (news/files/staging.py).
     assert {f for f in protected_files() if f.parts[0] != "staged"} == files_before

@@ -8,10 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from news.models import NewsClip
-from tests.conftest import image_bytes, pdf_bytes
+from tests.helpers import image_bytes, pdf_bytes
 
-from .helpers import paste_html, save_screenshot
-from .test_editor_journey import KOREAN_PDF, add_attachment, add_photo, click_step, fill_clip_fields
+from .helpers import KOREAN_PDF, add_attachment, add_photo, click_step, fill_clip_fields, paste_html, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

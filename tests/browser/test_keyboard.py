@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import SEED_SLUG
+from tests.helpers import SEED_SLUG
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.conftest import SEED_SLUG
+from tests.helpers import SEED_SLUG
 
 from .helpers import DESKTOP, PHONE
 

@@ -3,7 +3,7 @@ phone, a clean print; with a full-page screenshot of each at desktop, phone and 
 
 import pytest
 
-from tests.conftest import SEED_SLUG
+from tests.helpers import SEED_SLUG
 
 from .helpers import A4, PHONE, assert_no_axe_violations, save_screenshot
 

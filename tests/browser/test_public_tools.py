@@ -3,7 +3,7 @@ announced, Print with every photo loaded, feedback without a page load, nothing 
 
 import pytest
 
-from tests.conftest import SEED_SLUG
+from tests.helpers import SEED_SLUG
 
 from .helpers import PHONE, save_screenshot
 
@@ -79,6 +79,15 @@ def test_copy_link_copies_and_is_announced(site, new_context):
 
 
 def test_print_loads_every_photo_and_prints_the_readers_address(site, page):
+    # The renditions are made beforehand: what is tested is that Print waits for the lazy photos,
+    # not how fast a loaded machine resizes them (the script gives up waiting after 10 s).
+    from news.files.renditions import WEBP, WIDTHS, ensure_rendition
+    from news.models import ClipImage
+
+    for photo in ClipImage.objects.all():
+        for width in WIDTHS:
+            ensure_rendition(photo, str(width))
+            ensure_rendition(photo, f"{width}{WEBP}")
     page.goto(f"{site}/news/{SEED_SLUG}/?utm_source=newsletter")
     page.evaluate("window.print = () => { window.__printed = true; }")
     assert page.locator("img[loading=lazy]").count() >= 1

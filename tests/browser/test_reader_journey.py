@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from news.models import Attachment
 from projects.models import Project
-from tests.conftest import SEED_SLUG
+from tests.helpers import SEED_SLUG
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

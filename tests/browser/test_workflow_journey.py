@@ -7,8 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from news.models import NewsClip
-from tests.conftest import SEED_SLUG
-from tests.workflow.conftest import ensure_roles
+from tests.helpers import SEED_SLUG, ensure_roles
 
 from .helpers import SCREENSHOTS, login_to_admin
 
@@ -57,7 +56,8 @@ def test_editor_submits_publisher_compares_and_approves(site, staff, new_context
     assert preview.locator("h1").inner_text() == NEW_TITLE
     expect(preview.locator(".draft-banner")).to_contain_text("nothing has been saved")
     preview.close()
-    assert NewsClip.objects.get(pk=clip.pk).title == old_title and not clip.revisions.exists()
+    assert NewsClip.objects.get(pk=clip.pk).title == old_title
+    assert list(clip.revisions.values_list("action", flat=True)) == ["created"]  # the seed's base revision
     editor.locator('button[name="_workflow"][value="submit"]').last.click()
     expect(editor.locator(".messagelist .success")).to_contain_text("Submitted for review")
     panel = editor.locator(".workflow-panel")
@@ -82,11 +82,11 @@ def test_editor_submits_publisher_compares_and_approves(site, staff, new_context
     publisher.goto(f"{site}/admin/news/newsclip/{clip.pk}/change/")
     shot(publisher.locator(".submit-row").last, "workflow-publisher-buttons")
     publisher.goto(f"{site}/admin/")
-    publisher.locator(".workflow-queue").get_by_role("button", name="Approve").click()
+    publisher.locator(".workflow-queue").get_by_role("button", name="Approve now").click()
     expect(publisher.locator(".messagelist .success")).to_contain_text("published")
     expect(publisher.locator(".workflow-queue")).to_contain_text("Nothing is waiting for review")
 
     reader.goto(public_url)
     assert reader.locator("h1").inner_text() == NEW_TITLE
     actions = list(NewsClip.objects.get(pk=clip.pk).revisions.values_list("action", "user__username"))
-    assert actions == [("published", "pat"), ("submitted", "eddie")]
+    assert actions == [("published", "pat"), ("submitted", "eddie"), ("created", None)]

@@ -21,7 +21,7 @@ import psycopg
 import pytest
 import requests
 
-from tests.conftest import clip_form_data
+from tests.helpers import clip_form_data
 
 ROOT = Path(__file__).resolve().parents[2]
 PROD_DIR = Path(os.environ.get("PROD_DIR", ROOT / "var" / "prod"))
@@ -155,7 +155,7 @@ def publish_clip(site, session, base, files, **fields):
     """Create a published clip with attachments through the admin at `base`."""
     # The database outlives test runs: a fresh slug each time.
     fields.setdefault("slug", f"integration-{uuid.uuid4().hex[:12]}")
-    # "Publish now": the admin's plain Save keeps a new clip as a draft (news.workflow).
+    # "Publish now": the admin's plain Save keeps a new clip as a draft (news.publishing.workflow).
     data = clip_form_data(attachments=[{"title": name} for name, _ in files], _workflow="publish", **fields)
     uploads = {f"attachments-{index}-file": (name, content) for index, (name, content) in enumerate(files)}
     response = admin_post(session, base, "/admin/news/newsclip/add/", data, files=uploads)

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import SEED_SLUG
+from tests.helpers import SEED_SLUG
 
 from .conftest import PROD_DIR, ROOT, host_port
 
@@ -148,7 +148,15 @@ def test_the_production_site_configuration_passes_nginx_t(tmp_path):
         "PROTECTED_MEDIA_ROOT": "/srv/gwangju/protected",
         "NGINX_TRUSTED_PROXIES": "10.0.0.0/8",
     }
-    for name in ("gwangju.conf", "gwangju-locations.conf", "gwangju-headers.conf"):
+    env["NGINX_EDGE_CACHE_DIR"] = str(tmp_path / "edge-cache")
+    env["NGINX_EDGE_FILES_SOCKET"] = str(tmp_path / "edge-files.sock")
+    for name in (
+        "gwangju.conf",
+        "gwangju-locations.conf",
+        "gwangju-headers.conf",
+        "gwangju-edge-http.conf",
+        "gwangju-edge.conf",
+    ):
         rendered = subprocess.run(
             ["python3", ROOT / "deploy" / "render.py", ROOT / "deploy" / "nginx" / name],
             env=env, capture_output=True, text=True, check=True,
@@ -187,3 +195,45 @@ def test_admin_login_with_its_csrf_token_is_not_compressed(site):
 def test_permissions_policy_reaches_the_client(site):
     response = site.session().get(site.url + "/", timeout=30)
     assert "camera=()" in response.headers["Permissions-Policy"]
+
+
+def _handshake(site, url, server_name, **context_settings):
+    """The TLS version and cipher nginx agrees to with a client limited as given, or the refusal."""
+    host, port = host_port(url)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    ciphers = context_settings.pop("ciphers", None)
+    if ciphers:
+        context.set_ciphers(ciphers + ":@SECLEVEL=0")  # let the client offer what it must not get
+    for name, value in context_settings.items():
+        setattr(context, name, value)
+    try:
+        with (
+            socket.create_connection((host, port), timeout=10) as raw,
+            context.wrap_socket(raw, server_hostname=server_name) as conn,
+        ):
+            return conn.version(), conn.cipher()[0]
+    except ssl.SSLError as error:
+        return "refused", error.reason
+
+
+SOCKETS = {
+    "site": lambda site: (site.url, "127.0.0.1"),
+    "unknown host on the same socket": lambda site: (site.url, "scanner.example"),
+    "instance A port": lambda site: (site.url_a, "127.0.0.1"),
+}
+
+
+@pytest.mark.parametrize("socket_name", SOCKETS)
+def test_tls_is_mozilla_intermediate_on_every_server(site, socket_name):
+    url, server_name = SOCKETS[socket_name](site)
+
+    modern = _handshake(site, url, server_name, minimum_version=ssl.TLSVersion.TLSv1_3)
+    tls12 = _handshake(site, url, server_name, maximum_version=ssl.TLSVersion.TLSv1_2)
+    rsa_cbc = _handshake(site, url, server_name, maximum_version=ssl.TLSVersion.TLSv1_2, ciphers="AES128-SHA")
+
+    assert modern[0] == "TLSv1.3"
+    assert tls12[0] == "TLSv1.2" and tls12[1].startswith("ECDHE-")  # forward secret
+    assert "GCM" in tls12[1] or "CHACHA20" in tls12[1]
+    assert rsa_cbc[0] == "refused"  # no RSA key exchange, no CBC

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import clip_form_data, pdf_bytes
+from tests.helpers import clip_form_data, pdf_bytes
 
 from .conftest import admin_post, lock_token, login, publish_clip, sha256
 

@@ -8,7 +8,7 @@ import zlib
 
 from PIL import Image
 
-from tests.conftest import image_bytes
+from tests.helpers import image_bytes
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

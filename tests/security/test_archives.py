@@ -8,8 +8,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils.html import escape
 
-from news.uploads import check_attachment
-from tests.conftest import clip_form_data, upload
+from news.files.checks import check_attachment
+from tests.helpers import clip_form_data, upload
 
 from . import samples
 

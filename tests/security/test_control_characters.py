@@ -11,7 +11,7 @@ from django.urls import reverse
 from news.models import NewsClip
 from policies.models import Field, Principle
 from projects.models import Milestone
-from tests.conftest import clip_form_data, image_bytes, pdf_bytes, upload
+from tests.helpers import clip_form_data, image_bytes, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

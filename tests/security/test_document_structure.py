@@ -6,16 +6,16 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import escape
 
+from news.files.checks import check_attachment
 from news.models import Attachment
-from news.uploads import check_attachment
-from tests.conftest import clip_form_data, upload
-from tests.downloads.conftest import body
+from tests.helpers import body, clip_form_data, upload
 
 from . import samples
 
 pytestmark = pytest.mark.django_db
 
-MISMATCH = "The file is named “{}” but its content is not a {} file."
+# The check says it in the editor's words: what the file is, and what to do.
+MISMATCH = "This file is {}, but its name ends in “{}”."
 
 
 @pytest.mark.parametrize(
@@ -92,14 +92,16 @@ def test_ole_file_of_another_kind_is_refused_saying_what_it_is(
     with pytest.raises(ValidationError) as refused:
         check_attachment(upload(name, data))
     assert refused.value.code == "type_mismatch"
-    assert refused.value.message == MISMATCH.format(suffix, label) + (" " + really if really else "")
+    assert refused.value.message.startswith(MISMATCH.format(what, suffix))
+    assert refused.value.message.endswith(f"choose the {label} file.")
+    right = really.partition("(")[2].partition(")")[0]  # "It is a PowerPoint (.ppt) file." -> ".ppt"
+    assert (f"Rename it to “{right}”" in refused.value.message) == bool(really)
     before = store_counts()
     response = admin_client.post(
         reverse("admin:news_newsclip_add"), clip_form_data(attachments=[{"file": upload(name, data)}])
     )
     assert response.status_code == 200
-    # The admin says it in the editor's words: what the file is, and what to do.
-    assert escape(f"This file is {what}, but its name ends in “{suffix}”.") in response.content.decode()
+    assert escape(refused.value.message) in response.content.decode(), "the admin shows the check's own words"
     assert store_counts() == before
 
 
@@ -124,7 +126,11 @@ def test_ooxml_needs_its_own_main_part(name, data, label):
     with pytest.raises(ValidationError) as refused:
         check_attachment(upload(name, data))
     assert refused.value.code == "type_mismatch"
-    assert MISMATCH.format("." + name.rsplit(".", 1)[1], label) in refused.value.message
+    suffix = "." + name.rsplit(".", 1)[1]
+    assert refused.value.message == (
+        f"This file is not a file type we accept, but its name ends in “{suffix}”. "
+        f"It cannot be accepted; choose the {label} file."
+    )
 
 
 # --- text charsets -------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.utils.html import escape
 from PIL import Image
 
 from news.models import Attachment, ClipImage
-from tests.conftest import clip_form_data, image_bytes, upload
+from tests.helpers import clip_form_data, image_bytes, upload
 
 from . import samples
 
@@ -152,7 +152,7 @@ def test_truncated_image_is_refused_even_when_pillow_is_told_to_load_truncated_i
     from django.core.exceptions import ValidationError
     from PIL import ImageFile
 
-    from news.uploads import check_photo
+    from news.files.checks import check_photo
 
     monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
     with pytest.raises(ValidationError) as refused:

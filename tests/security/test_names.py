@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import escape
 
+from news.files.checks import MAX_NAME_LENGTH, clean_original_name
 from news.models import Attachment
-from news.uploads import MAX_NAME_LENGTH, clean_original_name
-from tests.conftest import clip_form_data, pdf_bytes, upload
+from tests.helpers import clip_form_data, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

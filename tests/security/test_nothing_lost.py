@@ -1,4 +1,4 @@
-"""A failed save leaves no file behind; files of replaced or deleted rows go only after commit."""
+"""A failed save leaves no file behind; files of replaced or deleted library items go only after commit."""
 
 import threading
 
@@ -8,9 +8,10 @@ from django.test import Client
 from django.urls import reverse
 
 from news.admin import NewsClipAdmin
-from news.models import Attachment, ClipImage, NewsClip, StagedUpload
-from news.renditions import ensure_rendition, rendition_names
-from tests.conftest import clip_form_data, image_bytes, pdf_bytes, protected_files, upload
+from news.files.renditions import ensure_rendition, rendition_names
+from news.library.operations import replace_file
+from news.models import Attachment, ClipImage, Document, NewsClip, Photo, StagedUpload
+from tests.helpers import clip_form_data, image_bytes, pdf_bytes, protected_files, upload
 
 from . import samples
 
@@ -52,7 +53,7 @@ def test_invalid_submission_with_good_files_stores_nothing(admin_client, store_c
     response = admin_client.post(reverse(ADD), clip_form_data(**rows, **overrides))
     assert response.status_code == 200
     after = store_counts()
-    # No row; the files that passed are only kept for the editor's next try (news/staging.py).
+    # No row; the files that passed are only kept for the editor's next try (news/files/staging.py).
     staged = {f"{name}" for name in StagedUpload.objects.values_list("stored_name", flat=True)}
     assert {**after, "files": after["files"] - staged} == before
     assert all(name.startswith("staged/") for name in staged)
@@ -98,6 +99,36 @@ def test_save_that_raises_after_writing_files_leaves_none_behind(
     assert store_counts() == before
 
 
+def test_a_disk_that_fills_while_a_file_is_written_leaves_no_empty_file_and_says_so(
+    admin_client, store_counts, monkeypatch
+):
+    """The disk fills during the write itself: Django's storage would leave the empty file it
+    had just created; the editor gets a page saying the disk is full and nothing was saved."""
+    import django.core.files.storage.filesystem as filesystem
+
+    real_fdopen = filesystem.os.fdopen
+
+    class FullDisk:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+        def close(self):
+            self.handle.close()
+
+    monkeypatch.setattr(filesystem.os, "fdopen", lambda fd, mode: FullDisk(real_fdopen(fd, mode)))
+    before, files = store_counts(), protected_files()
+
+    response = admin_client.post(reverse(ADD), clip_form_data(**good_rows()))
+
+    assert response.status_code == 503
+    assert "disk is full, so nothing you sent was saved" in response.content.decode()
+    assert protected_files() == files  # no 0-byte orphan
+    assert store_counts() == before
+
+
 def test_refused_replacement_keeps_the_old_file(admin_client, make_clip, make_attachment):
     clip = make_clip()
     attachment = make_attachment(clip)
@@ -123,76 +154,93 @@ def change_data(clip, attachment, new_file=None, **extra):
     return data
 
 
-def test_replaced_attachment_file_is_removed_only_after_commit(
-    admin_client, make_clip, make_attachment, django_capture_on_commit_callbacks
-):
+def test_a_new_file_on_a_row_leaves_the_earlier_one_in_the_library(admin_client, make_clip, make_attachment):
+    """Files belong to the library (news.models.library): a row given another file uses another
+    library item; the earlier item and its file stay for other clips and for staff."""
     clip = make_clip(status=NewsClip.Status.DRAFT)  # edited in place; a live clip's edits are a draft
     attachment = make_attachment(clip)
-    old = attachment.file.name
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = admin_client.post(
-            reverse("admin:news_newsclip_change", args=[clip.pk]),
-            change_data(clip, attachment, upload("new.pdf", pdf_bytes("new"))),
-        )
+    old, old_document = attachment.file.name, attachment.document
+    response = admin_client.post(
+        reverse("admin:news_newsclip_change", args=[clip.pk]),
+        change_data(clip, attachment, upload("new.pdf", pdf_bytes("new"))),
+    )
     assert response.status_code == 302
     attachment.refresh_from_db()
     assert attachment.file.name != old and attachment.original_name == "new.pdf"
-    assert attachment.file.storage.exists(old), "removed before the transaction committed"
-    for callback in callbacks:
-        callback()
-    assert not attachment.file.storage.exists(old)
+    assert attachment.document != old_document and attachment.file.name == attachment.document.file.name
+    assert attachment.file.storage.exists(old) and Document.objects.filter(pk=old_document.pk).exists()
     assert exists(attachment.file)
 
 
-def test_replaced_photo_and_its_renditions_are_removed_after_commit(
-    make_clip, make_photo, django_capture_on_commit_callbacks
+def test_replaced_library_photo_keeps_its_earlier_file_and_drops_its_renditions_after_commit(
+    make_clip, make_photo, django_capture_on_commit_callbacks, django_user_model
 ):
-    from news.uploads import check_photo
+    from news.files.checks import check_photo
 
-    photo = make_photo(make_clip())
-    made = [ensure_rendition(photo, "thumb"), ensure_rendition(photo, "640.webp")]
-    old_names = [photo.image.name, *rendition_names(photo.image.name)]
-    storage = photo.image.storage
-    assert set(made) < set(old_names) and all(storage.exists(name) for name in made)
-    with django_capture_on_commit_callbacks(execute=True):
-        photo.image = check_photo(upload("n.jpg", image_bytes(color=(1, 2, 3))))
-        photo.save()
-    assert not any(storage.exists(name) for name in old_names)
-    assert exists(photo.image)
+    use = make_photo(make_clip())
+    made = [ensure_rendition(use, "thumb"), ensure_rendition(use, "640.webp")]
+    old = use.image.name
+    storage = use.image.storage
+    assert all(storage.exists(name) for name in made)
+    publisher = django_user_model.objects.create_superuser("pub", password="pw-pub-12345")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        replace_file(
+            use.photo,
+            content=check_photo(upload("n.jpg", image_bytes(color=(1, 2, 3)))),
+            original_name="n.jpg",
+            user=publisher,
+        )
+    assert all(storage.exists(name) for name in made), "removed before the transaction committed"
+    for callback in callbacks:
+        callback()
+    assert not any(storage.exists(name) for name in made)
+    assert storage.exists(old), "the earlier file is kept in the item's history"
+    use.refresh_from_db()
+    assert use.image.name != old and exists(use.image)
+    assert use.photo.versions.get().stored_name == old
 
 
-def test_deleting_a_clip_in_the_admin_removes_files_only_after_commit(
-    admin_client, make_clip, make_photo, make_attachment, django_capture_on_commit_callbacks
+def test_deleting_a_clip_in_the_admin_leaves_its_files_in_the_library(
+    admin_client, make_clip, make_photo, make_attachment
 ):
     clip = make_clip()
     photo, attachment = make_photo(clip), make_attachment(clip)
-    ensure_rendition(photo, "large")
-    names = [photo.image.name, attachment.file.name, *rendition_names(photo.image.name)]
-    storage = attachment.file.storage
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = admin_client.post(reverse("admin:news_newsclip_delete", args=[clip.pk]), {"post": "yes"})
+    response = admin_client.post(reverse("admin:news_newsclip_delete", args=[clip.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not NewsClip.objects.filter(pk=clip.pk).exists()
-    assert all(storage.exists(name) for name in names[:2]), "removed before the transaction committed"
+    assert exists(photo.image) and exists(attachment.file)
+    assert Photo.objects.filter(pk=photo.photo_id).exists() and Document.objects.filter(pk=attachment.document_id)
+
+
+def test_deleting_a_library_item_removes_its_files_only_after_commit(
+    admin_client, make_clip, make_photo, django_capture_on_commit_callbacks
+):
+    clip = make_clip()
+    use = make_photo(clip)
+    ensure_rendition(use, "large")
+    item = use.photo
+    names = [item.image.name, *rendition_names(item.image.name)]
+    storage = item.image.storage
+    clip.delete()  # nothing uses the photo any more
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = admin_client.post(reverse("admin:news_photo_delete", args=[item.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Photo.objects.filter(pk=item.pk).exists()
+    assert storage.exists(names[0]), "removed before the transaction committed"
     for callback in callbacks:
         callback()
     assert not any(storage.exists(name) for name in names)
 
 
-def test_bulk_delete_action_removes_files_after_commit(
-    admin_client, make_clip, make_attachment, django_capture_on_commit_callbacks
-):
-    attachments = [make_attachment(make_clip()) for _ in range(2)]
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            reverse("admin:news_newsclip_changelist"),
-            {"action": "delete_selected", "_selected_action": [a.clip_id for a in attachments], "post": "yes"},
-        )
-    assert response.status_code == 302
-    assert not any(exists(a.file) for a in attachments)
+def test_a_library_item_in_use_cannot_be_deleted(admin_client, make_clip, make_attachment):
+    attachment = make_attachment(make_clip())
+    response = admin_client.post(reverse("admin:news_document_delete", args=[attachment.document_id]), {"post": "yes"})
+    assert response.status_code == 200
+    assert "protected" in response.content.decode().lower()
+    assert Document.objects.filter(pk=attachment.document_id).exists() and exists(attachment.file)
 
 
-def test_inline_delete_checkbox_removes_the_file_after_commit(
+def test_inline_delete_checkbox_removes_the_row_and_keeps_the_library_file(
     admin_client, make_clip, make_attachment, django_capture_on_commit_callbacks
 ):
     clip = make_clip(status=NewsClip.Status.DRAFT)  # edited in place; a live clip's edits are a draft
@@ -203,7 +251,7 @@ def test_inline_delete_checkbox_removes_the_file_after_commit(
         response = admin_client.post(reverse("admin:news_newsclip_change", args=[clip.pk]), data)
     assert response.status_code == 302
     assert not Attachment.objects.filter(pk=attachment.pk).exists()
-    assert not exists(attachment.file)
+    assert exists(attachment.file) and Document.objects.filter(pk=attachment.document_id).exists()
 
 
 def test_rolled_back_delete_keeps_the_files(make_clip, make_photo, make_attachment, django_capture_on_commit_callbacks):
@@ -223,10 +271,13 @@ def test_rolled_back_delete_keeps_the_files(make_clip, make_photo, make_attachme
 class TestWithRealCommits:
     """The same rules with real transactions, as production runs them."""
 
-    def test_committed_delete_removes_files(self, make_clip, make_photo, make_attachment):
+    def test_committed_delete_of_library_items_removes_files(self, make_clip, make_photo, make_attachment):
         clip = make_clip()
         photo, attachment = make_photo(clip), make_attachment(clip)
         clip.delete()
+        assert exists(photo.image) and exists(attachment.file), "the library keeps them"
+        photo.photo.delete()
+        attachment.document.delete()
         assert not exists(photo.image) and not exists(attachment.file)
 
     def test_rolled_back_delete_keeps_files(self, make_clip, make_photo, make_attachment):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from core.rich_text import sanitise as sanitise_body
 from news.models import NewsClip
-from tests.conftest import clip_form_data
+from tests.helpers import clip_form_data
 
 pytestmark = pytest.mark.django_db
 

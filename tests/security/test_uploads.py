@@ -5,14 +5,15 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils.html import escape
 
+from core.filetypes import KINDS
 from news.models import Attachment
-from tests.conftest import KINDS, clip_form_data, image_bytes, pdf_bytes, upload
+from tests.helpers import clip_form_data, image_bytes, pdf_bytes, upload
 
 from . import samples
 
 pytestmark = pytest.mark.django_db
 
-# Followed by what the file really is and what to do (news/forms.py).
+# Followed by what the file really is and what to do (news/files/forms.py).
 MISMATCH = "but its name ends in “{}”."
 NOT_ACCEPTED = "“{}” files are not accepted."
 SVG_REFUSED = "SVG images can carry scripts and are not accepted; export the picture as PNG or JPEG."

@@ -13,7 +13,8 @@ from django.core.management.base import BaseCommand
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from news.sanitising import make_excerpt, plain_text
+from core.text import make_excerpt, plain_text
+from news.publishing.base_revisions import ensure_base_revisions
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -41,6 +42,8 @@ class Command(BaseCommand):
                 created += 1
                 touched_models.add(model)
             self._reset_sequences(touched_models)
+            # Raw loading records no history: the seed clips get the base revision they can be restored to.
+            ensure_base_revisions()
         copied = self._copy_media()
         self.stdout.write(
             self.style.SUCCESS(

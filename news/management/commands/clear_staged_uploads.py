@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from news.staging import LIFETIME, clear_expired
+from news.files.staging import LIFETIME, clear_expired
 
 
 class Command(BaseCommand):
