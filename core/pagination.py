@@ -5,7 +5,12 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils.functional import SimpleLazyObject, cached_property
+
+# Deep pages seek from a kept position: the sort key of every SEEK_STRIDE-th row.
+SEEK_STRIDE = 1000
 
 
 class DeferredJoinPaginator(Paginator):
@@ -20,6 +25,12 @@ class DeferredJoinPaginator(Paginator):
     count is kept in the cache until `valid_until()` (a timestamp, or None for no limit
     but the page cache's), the next moment the rows change by the clock alone.
 
+    Deep pages seek (with `count_key`, and an ordering of plain fields ending in a unique one):
+    the sort key of every SEEK_STRIDE-th row is read once, in one pass over the ordering index,
+    and kept like the count; `?page=5000` then starts from the kept row before it (a keyset
+    condition the index answers directly) and skips fewer than SEEK_STRIDE rows, not 50,000.
+    The page's numbers and links stay as they are.
+
     With `rows` (a function of a queryset), the page's rows are `rows(queryset)`: what a list shows
     of each row (annotations, prefetches) is added for the rows of the page only. A page's rows are
     fetched when first used: a page whose rendered rows are kept (core.fragments) fetches none.
@@ -33,15 +44,19 @@ class DeferredJoinPaginator(Paginator):
     def count(self):
         if self.count_key is None:
             return self.object_list.count()
-        kept = cache.get(self.count_key)
+        return self._kept(self.count_key, self.object_list.count)
+
+    def _kept(self, key, compute):
+        """compute()'s answer, kept under `key` until content changes or `valid_until()`."""
+        kept = cache.get(key)
         now = time.time()
         if kept is not None and (kept[1] is None or kept[1] > now):
             return kept[0]
-        count, until = self.object_list.count(), self.valid_until() if self.valid_until else None
+        value, until = compute(), self.valid_until() if self.valid_until else None
         timeout = settings.PAGE_CACHE_SECONDS if until is None else min(settings.PAGE_CACHE_SECONDS, until - now)
         if timeout > 0:
-            cache.set(self.count_key, (count, until), timeout)
-        return count
+            cache.set(key, (value, until), timeout)
+        return value
 
     def page(self, number):
         number = self.validate_number(number)
@@ -49,12 +64,50 @@ class DeferredJoinPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        object_list, rows = self.object_list, self.rows or (lambda queryset: queryset)
+        object_list, rows = self._seek(bottom), self.rows or (lambda queryset: queryset)
+        skip = bottom % SEEK_STRIDE if object_list is not None else bottom
+        if object_list is None:
+            object_list = self.object_list
 
         def fetch():
-            return list(rows(object_list.filter(pk__in=object_list.values("pk")[bottom:top])))
+            ids = object_list.values("pk")[skip : skip + top - bottom]
+            return list(rows(self.object_list.filter(pk__in=ids)))
 
         return self._get_page(SimpleLazyObject(fetch), number, self)
+
+    def _ordering(self):
+        """[(field, descending)] when the list can seek: plain fields, the last one the primary key."""
+        ordering = list(self.object_list.query.order_by)
+        fields = [(name.lstrip("-"), name.startswith("-")) for name in ordering if isinstance(name, str)]
+        if not fields or len(fields) != len(ordering) or fields[-1][0] not in ("pk", "id"):
+            return None
+        return fields
+
+    def _seek(self, bottom):
+        """The rows from the kept position at or before `bottom` on, or None (start from the top)."""
+        fields = self._ordering()
+        stride = bottom // SEEK_STRIDE
+        if self.count_key is None or fields is None or stride < 1:
+            return None
+        positions = self._kept(f"{self.count_key}:seek", lambda: self._positions(fields))
+        if stride > len(positions) or None in positions[stride - 1]:
+            return None
+        # Rows strictly after the kept row, in the list's order. The first field's bound lets
+        # the database start its index walk at that row.
+        values = positions[stride - 1]
+        after, equal = Q(), Q()
+        for (name, descending), value in zip(fields, values, strict=True):
+            after |= equal & Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
+            equal &= Q(**{name: value})
+        first, descending = fields[0]
+        return self.object_list.filter(Q(**{f"{first}__{'lte' if descending else 'gte'}": values[0]}), after)
+
+    def _positions(self, fields):
+        """The sort key of rows SEEK_STRIDE, 2 × SEEK_STRIDE, … (1-based) of the list."""
+        order = [F(name).desc() if descending else F(name).asc() for name, descending in fields]
+        numbered = self.object_list.order_by().annotate(_position=Window(RowNumber(), order_by=order))
+        rows = numbered.annotate(_stride=F("_position") % SEEK_STRIDE).filter(_stride=0)
+        return [tuple(row) for row in rows.order_by("_position").values_list(*[name for name, _ in fields])]
 
 
 class SafePaginationMixin:
