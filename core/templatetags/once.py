@@ -6,7 +6,9 @@ as much as the rest of a list page's template. `{% include_once "includes/_foote
 KOREAN_SITE_URL=KOREAN_SITE_URL %}` renders the template with only the variables given, once
 per distinct set of their values (and the script prefix); the variables are the whole input,
 so a template that needs the request or content must not be included this way. At most
-`LIMIT` variants are kept (a variable taken from the URL cannot grow the memory without end).
+`LIMIT` variants of each template are kept (a variable taken from the URL, such as the
+feedback form's page path, cannot grow the memory without end, nor crowd out the header's
+few variants); past that a variant is rendered each time.
 """
 
 from django import template
@@ -21,12 +23,13 @@ _rendered = {}
 
 @register.simple_tag(takes_context=True)
 def include_once(context, template_name, **variables):
-    key = (template_name, get_script_prefix(), *sorted(variables.items()))
-    html = _rendered.get(key)
+    kept = _rendered.setdefault(template_name, {})
+    key = (get_script_prefix(), *sorted(variables.items()))
+    html = kept.get(key)
     if html is None:
         html = mark_safe(context.template.engine.get_template(template_name).render(template.Context(variables)))
-        if len(_rendered) < LIMIT:
-            _rendered[key] = html
+        if len(kept) < LIMIT:
+            kept[key] = html
     return html
 
 

@@ -61,18 +61,18 @@ class ClipListView(SafePaginationMixin, FilterView):
         applied = any(self.request.GET.get(name) for name in self.filterset.filters)
         context = super().get_context_data(breadcrumbs=[(None, "News clips")], filters_applied=applied, **kwargs)
         # The same for every reader of this query until content changes or the clock publishes or
-        # expires a clip (core.fragments): the filter form (its choices are queries), and the rows
-        # of an unsearched list, which are then not even fetched.
-        parts = [("filters_form", [*self.filterset.filters])]
+        # expires a clip (core.fragments), kept as one entry (one cache read): the share tags and
+        # breadcrumbs, the filter form (its choices are queries), and the rows of an unsearched list,
+        # which are then not even fetched. A search's rows are rendered every time.
+        parts, params = ["share_meta", "breadcrumbs", "filters_form"], [*self.filterset.filters]
         if not self.filterset.searched:
-            parts.append(("rows", [*self.filterset.filters, self.page_kwarg]))
-        for name, params in parts:
-            context[name] = cached_fragment(
-                page_key(f"news-list-{name}", self.request, params=params),
-                lambda name=name: render_blocks(get_template(self.template_name), context, self.request, [name])[name],
-                until=valid_until,
-                request=self.request,
-            )
+            parts, params = [*parts, "rows"], [*params, self.page_kwarg]
+        context["parts"] = cached_fragment(
+            page_key("news-list-parts", self.request, params=params),
+            lambda: render_blocks(get_template(self.template_name), context, self.request, parts),
+            until=valid_until,
+            request=self.request,
+        )
         return context
 
 
