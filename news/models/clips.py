@@ -533,9 +533,7 @@ class Attachment(LiveRowMixin, ControlCharacterFreeMixin, models.Model):
         never a count on a worker restart."""
         if not pks:
             return
-        marks = ", ".join(["%s"] * len(pks))
-        update = f"UPDATE {cls._meta.db_table} SET download_count = download_count + 1 WHERE id IN ({marks})"
-        count_once(request, "download", update, list(pks))
+        count_once(request, "download", cls._meta.db_table, "download_count", pks)
 
     @classmethod
     def count_pdf_view(cls, pk):

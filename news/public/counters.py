@@ -29,13 +29,12 @@ _DOWNLOADS_HOLE = re.compile(r"@@downloads:(\d+)@@")
 def count_view(clip_id, request=None):
     """Count one reader's view of a clip; returns the count to show, this view included
     (None if the clip is gone). A retried request (same nginx request id) is not counted again."""
-    update = f"UPDATE {NewsClip._meta.db_table} SET view_count = view_count + 1 WHERE id = %s RETURNING view_count"
     # One statement, no read-modify-write: the count it returns is exact however many
     # workers count at once.
-    row = count_once(request, "view", update, [clip_id])
-    if row is None:  # counted already, by this request's first attempt
+    counted, value = count_once(request, "view", NewsClip._meta.db_table, "view_count", [clip_id])
+    if not counted:  # counted already, by this request's first attempt
         return current_views(clip_id)
-    return row[0] if row is not True else None
+    return value
 
 
 def current_views(clip_id, stored=None):

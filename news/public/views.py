@@ -81,7 +81,8 @@ class ClipDetailView(DetailView):
     context_object_name = "clip"
 
     def get_queryset(self):
-        return visible_clips(self.request).select_related("department")
+        # Not the search columns: the tsvector and plain text are as long as the body again.
+        return visible_clips(self.request).select_related("department").defer("body_text", "search_vector")
 
     def get(self, request, *args, **kwargs):
         clip = self.object = self.get_object()
