@@ -81,8 +81,9 @@ class ClipDetailView(DetailView):
     context_object_name = "clip"
 
     def get_queryset(self):
-        # Not the search columns: the tsvector and plain text are as long as the body again.
-        return visible_clips(self.request).select_related("department").defer("body_text", "search_vector")
+        # Not the search columns (the tsvector and plain text are as long as the body again), nor
+        # the department: only the kept parts show it (clip_context fetches it when they are made).
+        return visible_clips(self.request).defer("body_text", "search_vector")
 
     def get(self, request, *args, **kwargs):
         clip = self.object = self.get_object()
@@ -127,6 +128,7 @@ class ClipDetailView(DetailView):
 
     @staticmethod
     def clip_context(clip):
+        prefetch_related_objects([clip], "department")
         return clip_page_context(
             clip,
             photos=list(clip.images.live().select_related("photo")),
