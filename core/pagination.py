@@ -49,10 +49,13 @@ class DeferredJoinPaginator(Paginator):
     def _kept(self, key, compute):
         """compute()'s answer, kept under `key` until content changes or `valid_until()`."""
         kept = cache.get(key)
-        now = time.time()
-        if kept is not None and (kept[1] is None or kept[1] > now):
+        if kept is not None and (kept[1] is None or kept[1] > time.time()):
             return kept[0]
-        value, until = compute(), self.valid_until() if self.valid_until else None
+        return self._keep(key, compute())
+
+    def _keep(self, key, value):
+        now = time.time()
+        until = self.valid_until() if self.valid_until else None
         timeout = settings.PAGE_CACHE_SECONDS if until is None else min(settings.PAGE_CACHE_SECONDS, until - now)
         if timeout > 0:
             cache.set(key, (value, until), timeout)
@@ -89,7 +92,11 @@ class DeferredJoinPaginator(Paginator):
         stride = bottom // SEEK_STRIDE
         if self.count_key is None or fields is None or stride < 1:
             return None
-        positions = self._kept(f"{self.count_key}:seek", lambda: self._positions(fields))
+        # Kept as far as pages have been asked for: read again, deeper, when a deeper page is.
+        positions = self._kept(f"{self.count_key}:seek", lambda: self._positions(fields, stride))
+        if stride > len(positions):
+            positions = self._positions(fields, stride)
+            self._keep(f"{self.count_key}:seek", positions)
         if stride > len(positions) or None in positions[stride - 1]:
             return None
         # Rows strictly after the kept row, in the list's order. The first field's bound lets
@@ -102,11 +109,14 @@ class DeferredJoinPaginator(Paginator):
         first, descending = fields[0]
         return self.object_list.filter(Q(**{f"{first}__{'lte' if descending else 'gte'}": values[0]}), after)
 
-    def _positions(self, fields):
-        """The sort key of rows SEEK_STRIDE, 2 × SEEK_STRIDE, … (1-based) of the list."""
+    def _positions(self, fields, strides):
+        """The sort key of rows SEEK_STRIDE, 2 × SEEK_STRIDE, … (1-based), the first `strides` of
+        them: the database walks the ordering index that far and no further."""
         order = [F(name).desc() if descending else F(name).asc() for name, descending in fields]
         numbered = self.object_list.order_by().annotate(_position=Window(RowNumber(), order_by=order))
-        rows = numbered.annotate(_stride=F("_position") % SEEK_STRIDE).filter(_stride=0)
+        rows = numbered.annotate(_stride=F("_position") % SEEK_STRIDE).filter(
+            _stride=0, _position__lte=strides * SEEK_STRIDE
+        )
         return [tuple(row) for row in rows.order_by("_position").values_list(*[name for name, _ in fields])]
 
 
