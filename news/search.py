@@ -120,6 +120,7 @@ def index_clips(ids=None):
             + SearchVector("body_text", weight="C", config=CONFIG)
             + SearchVector(_attachment_text(), weight="D", config=CONFIG)
         )
+        clips.update(search_pairs=Func(F("search_vector"), function="gwangju_lexeme_pairs"))
         return
     extra = Concat(
         F("subtitle"), Value(" "), F("highlights"), Value(" "), _attachment_names(), output_field=models.TextField()
@@ -182,6 +183,13 @@ class SearchResults:
             queryset = self.queryset.order_by()
             if _postgres():
                 query = self._pg_query()
+                pairs = self._pg_pairs()
+                if pairs:
+                    table = self.model._meta.db_table
+                    where = RawSQL(
+                        f'"{table}"."search_pairs" @@ %s::tsquery', [pairs], output_field=models.BooleanField()
+                    )
+                    queryset = queryset.filter(where)
                 rows = (
                     queryset.filter(search_vector=query)
                     .annotate(rank=SearchRank(F("search_vector"), query))
@@ -222,6 +230,33 @@ class SearchResults:
         except OperationalError:  # QueryCanceled; the savepoint is rolled back, the setting with it
             self.too_slow = True
             return []
+
+    def _pg_pairs(self):
+        """A tsquery of the word pairs and triples (news_newsclip.search_pairs) a clip must hold
+        to match the search's quoted phrases, or None when some alternative (OR) has no phrase of two words
+        or more: then pairs narrow nothing. Read through gwangju_lexeme_pairs, the function the
+        index is built with (migration 0025), so a phrase and a clip pair their words alike."""
+        alternatives = [[words for words in group.required if len(words) > 1] for group in self.parsed.groups]
+        if not all(alternatives):
+            return None
+        phrases = [" ".join(words) for phrases in alternatives for words in phrases]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT tsvector_to_array(gwangju_lexeme_pairs(to_tsvector(%s::regconfig, phrase))) "
+                "FROM unnest(%s::text[]) WITH ORDINALITY AS phrases(phrase, n) ORDER BY n",
+                [CONFIG, phrases],
+            )
+            pairs = iter(row[0] for row in cursor.fetchall())
+
+        terms = []
+        for phrases_of_group in alternatives:
+            # The keys are hex digits (migration 0025): nothing to quote.
+            group = [f"'{key}'" for _ in phrases_of_group for key in next(pairs)]
+            if not group:  # its phrases' words are stop words to PostgreSQL: no pair to ask for
+                return None
+            terms.append("(" + " & ".join(group) + ")")
+        # A clip with too many pairs to keep holds '~all' instead (migration 0025).
+        return " | ".join([*terms, "'~all'"])
 
     def _pg_query(self):
         return SearchQuery(self.parsed.websearch(), search_type="websearch", config=CONFIG)

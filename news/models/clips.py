@@ -156,6 +156,10 @@ class NewsClip(ResponsibleContent, TimestampedModel):
     )
     # Kept current by news.search.index_clips (PostgreSQL only; SQLite searches its FTS5 table).
     search_vector = SearchVectorField(null=True, editable=False, verbose_name=_("search vector"))
+    # Each pair and triple of neighbouring words of search_vector, as one lexeme "a~b", "a~b~c"
+    # (PostgreSQL only): a quoted phrase of common words finds its few candidates by index
+    # (news.search, migration 0025).
+    search_pairs = SearchVectorField(null=True, editable=False, verbose_name=_("search word pairs"))
     author_name = models.CharField(
         _("name"), max_length=100, default="admin", help_text=_("The name shown on the page; not the editor's login.")
     )

@@ -185,6 +185,7 @@ def test_a_search_stopped_for_taking_too_long_says_so(client, clips, url, monkey
     if connection.vendor != "postgresql":
         monkeypatch.setattr(search, "_postgres", lambda: True)
         monkeypatch.setattr(search.SearchResults, "_pg_query", lambda self: None)
+        monkeypatch.setattr(search.SearchResults, "_pg_pairs", lambda self: None)
     response = client.get(url, {"q": '"hydrogen tram"'})
     assert response.status_code == 200
     assert "took too long" in html(response)
