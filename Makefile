@@ -73,6 +73,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 bench: $(STAMP)
+	.ci/system-packages bench
 	$(BIN)/python bench/run.py
 
 # The admin's Korean catalogue: extract our strings into locale/ko/LC_MESSAGES/django.po (keeping

@@ -66,12 +66,11 @@ class _Done(Exception):
 
 
 def ensure_wrk():
-    if shutil.which("wrk"):
-        return "wrk"
-    if os.geteuid() == 0:
-        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)
-        return "wrk"
-    sys.exit("wrk is missing: sudo apt-get install -y wrk")
+    """nginx and wrk (.ci/system-packages bench installs them as root, or says the command)."""
+    if not (shutil.which("wrk") and shutil.which("nginx")):
+        if subprocess.run([str(ROOT / ".ci" / "system-packages"), "bench"]).returncode:
+            sys.exit("bench/throughput.py needs nginx and wrk (see above)")
+    return "wrk"
 
 
 def wait_for(port):
