@@ -56,12 +56,15 @@ def test_a_drafts_attachment_is_not_found_by_search_until_published(client, edit
 
     assert found("lantern") and found("programme"), "the live clip and its live file are searchable"
     save_draft_with_new_files(editor, live)
-    for word in ("zebrafinch", "embargoed", "walrus"):
+    # Words, and phrases (on PostgreSQL a phrase is looked up by its word pairs first: they too
+    # come from the public index only).
+    for word in ("zebrafinch", "embargoed", "walrus", '"walrus budget figures"', '"embargoed zebrafinch"'):
         assert not found(word), f"{word!r} of the draft's file name or title reached the public index"
     assert found("programme")
 
     assert post_change(publisher, live, "publish").status_code == 302
     assert found("zebrafinch") and found("walrus"), "published, the file's words are searchable"
+    assert found('"walrus budget figures"') and found('"embargoed zebrafinch"'), "and its phrases"
 
 
 def test_feedback_page_does_not_name_a_drafts_attachment(client, editor, live):
